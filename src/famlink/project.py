@@ -49,7 +49,8 @@ class Source(Strict):
             try:
                 codecs.lookup(v)
             except LookupError:
-                raise ValueError(f"unknown encoding {v!r}: use e.g. utf-8, cp1252, latin-1 or detect")
+                raise ValueError(f"unknown encoding {v!r}: "
+                                 "use e.g. utf-8, cp1252, latin-1 or detect") from None
         return v
 
 

@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 from famlink.standardise import identifier_sql
 from famlink.standardise.identifiers import (
     clean_uprn,
-    is_valid_ni_number,
     is_valid_nhs_number,
+    is_valid_ni_number,
     is_valid_upn,
     is_valid_uprn,
     nhs_check_digit,

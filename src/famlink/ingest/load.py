@@ -61,13 +61,13 @@ def _resolve_header(path: Path, feed: Feed, header: list[str]) -> dict[str, int]
             close = difflib.get_close_matches(name, header, n=2)
             hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
             raise FileLoadError(path, f"mapped column {name!r} is not in the header "
-                                f"({len(header)} columns){hint} Fix the file or feeds/"
-                                f"{feed.name}.yaml columns.{field}.from", row=0, field=field)
+                                f"({len(header)} columns){hint}. Fix the file or feeds/"
+                                f"{feed.name}.yaml columns.{field}.from", field=field)
         if len(hits) > 1:
             cols = ", ".join(str(i + 1) for i in hits)
             raise FileLoadError(path, f"mapped column {name!r} appears {len(hits)} times in the "
                                 f"header (columns {cols}); which one is meant is unclear",
-                                row=0, field=field)
+                                field=field)
         positions[name] = hits[0]
     return positions
 
@@ -174,6 +174,7 @@ def load_file(con: duckdb.DuckDBPyConnection, project: Project, feed: Feed,
         checksum = batches.file_checksum(path)
     except FileNotFoundError as exc:
         raise FileLoadError(path, "file not found (moved or deleted during the run?)") from exc
+    batches.ensure_tables(con)
     if batches.already_loaded(con, feed.name, checksum):
         return FileOutcome(feed.name, rel, "unchanged", message="already loaded")
     result = read_file(path, feed.source)
@@ -190,7 +191,6 @@ def load_file(con: duckdb.DuckDBPyConnection, project: Project, feed: Feed,
 
 def ingest_feed(con: duckdb.DuckDBPyConnection, project: Project, feed: Feed,
                 on_file: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
-    batches.ensure_tables(con)
     outcomes = []
     files = feed_files(project, feed)
     if not files:

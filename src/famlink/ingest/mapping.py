@@ -78,8 +78,10 @@ def _typed(parse: str, text: str, col: Column, field: str) -> str:
         no = ", ".join(q(w) for w in FALSE_WORDS)
         return (f"(CASE WHEN upper({text}) IN ({yes}) THEN true "
                 f"WHEN upper({text}) IN ({no}) THEN false END)")
-    if parse in ("nhs_number", "upn", "ni_number", "postcode"):
-        return f"NULLIF(upper(regexp_replace({text}, '[^0-9A-Za-z ]', '', 'g')), '')"
+    if parse in ("nhs_number", "upn", "ni_number"):
+        return f"NULLIF(upper(regexp_replace({text}, '[^0-9A-Za-z]', '', 'g')), '')"
+    if parse == "postcode":
+        return f"NULLIF(upper(trim(regexp_replace({text}, '\\s+', ' ', 'g'))), '')"
     if parse == "uprn":
         return f"NULLIF(regexp_replace(regexp_replace({text}, '\\.0+$', ''), '^0+', ''), '')"
     if parse == "upper":
@@ -125,7 +127,8 @@ def _split_name(text: str, surname_first: bool) -> dict[str, str]:
     else:
         plain = {"surname": f"{toks}[{n}]",
                  "first_name": f"(CASE WHEN {n} > 1 THEN {toks}[1] END)",
-                 "middle_names": f"NULLIF(array_to_string(list_slice({toks}, 2, {n} - 1), ' '), '')"}
+                 "middle_names":
+                 f"NULLIF(array_to_string(list_slice({toks}, 2, {n} - 1), ' '), '')"}
     comma = {"surname": f"NULLIF(trim(split_part({v}, ',', 1)), '')",
              "first_name": f"NULLIF(split_part({rest}, ' ', 1), '')",
              "middle_names": f"NULLIF(trim(substr({rest}, strpos({rest} || ' ', ' ') + 1)), '')"}

@@ -1,0 +1,99 @@
+"""`famlink run`, `famlink reset`, `famlink demo`: run the pipeline."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import typer
+
+from famlink.cli.console import (
+    ProjectOption,
+    console,
+    friendly_errors,
+    progress_bar,
+    project_from,
+    summary_table,
+)
+from famlink.cli.data_cmds import show_quality
+from famlink.engine import connect
+from famlink.ingest.load import FileOutcome
+from famlink.pipeline import StageResult, run_stages, stage_names
+from famlink.project import Project
+
+STAGES_HELP = f"Stages to run, in order; default all: {', '.join(stage_names())}."
+
+
+def run_pipeline(project: Project, stages: list[str] | None) -> list[StageResult]:
+    con = connect(project.warehouse_path)
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("starting", total=None)
+
+            def progress(what: str, done: int, total: int) -> None:
+                bar.update(task, description=what, completed=done, total=total)
+
+            results = run_stages(project, con, stages, progress)
+    finally:
+        con.close()
+    for result in results:
+        _print_result(result)
+    return results
+
+
+def _print_result(result: StageResult) -> None:
+    files = [d for d in result.details if isinstance(d, FileOutcome)]
+    if files:
+        rows = [(f.feed, f.path, f.status, f.rows_read, f.rows_loaded, f.rows_quarantined)
+                for f in files]
+        console.print(summary_table(f"{result.stage}: files", rows, columns=(
+            "feed", "file", "status", "read", "loaded", "quarantined")))
+    console.print(summary_table(f"{result.stage}: summary", result.counts))
+    for problem in result.problems:
+        console.print(f"[bold red]failed:[/] {problem}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def run(
+        stages: list[str] | None = typer.Argument(
+            None, help=STAGES_HELP),
+        project: Path | None = ProjectOption,
+    ) -> None:
+        """Run the pipeline (or some of its stages) on the project's feeds."""
+        with friendly_errors():
+            results = run_pipeline(project_from(project), stages or None)
+        if any(not r.ok for r in results):
+            raise typer.Exit(1)
+
+    @app.command()
+    def reset(project: Path | None = ProjectOption,
+              yes: bool = typer.Option(False, "--yes", help="Do not ask.")) -> None:
+        """Delete the project's warehouse so the next run starts from nothing."""
+        with friendly_errors():
+            loaded = project_from(project)
+            path = loaded.warehouse_path
+            if path.exists() and (yes or typer.confirm(f"Delete {path}?")):
+                path.unlink()
+                Path(f"{path}.wal").unlink(missing_ok=True)
+                console.print(f"Deleted {path}")
+
+    @app.command()
+    def demo(
+        folder: Path = typer.Option(Path("demo"), "--dir", help="Where to build the demo town."),
+        people: int = typer.Option(5000, "--people", "-n", min=10),
+        seed: int = typer.Option(1, "--seed", "-s"),
+    ) -> None:
+        """The whole demo on the embedded defaults: synthetic town -> pipeline -> report."""
+        from famlink.cli.synth_cmds import synthesise
+
+        with friendly_errors():
+            if folder.exists():
+                shutil.rmtree(folder)
+            synthesise(folder, people, seed, 1.0)
+            loaded = project_from(folder)
+            results = run_pipeline(loaded, None)
+            html = show_quality(loaded)
+            console.print(f"\nData-quality report: [bold]{html}[/]")
+        if any(not r.ok for r in results):
+            raise typer.Exit(1)

@@ -1,0 +1,60 @@
+"""The pipeline: named stages in order, each a function from warehouse tables to tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+
+from famlink.errors import FamlinkError
+from famlink.project import Project
+
+
+@dataclass
+class StageResult:
+    stage: str
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    details: list[object] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+StageFn = Callable[[Project, duckdb.DuckDBPyConnection, Progress], StageResult]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    run: StageFn
+
+
+def _ingest(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress) -> StageResult:
+    from famlink.ingest.stage import run_ingest
+
+    return run_ingest(project, con, progress)
+
+
+STAGES: dict[str, Stage] = {
+    "ingest": Stage("ingest", ("feeds",), ("raw_<feed>", "quarantine", "load_batches"), _ingest),
+}
+
+
+def stage_names() -> list[str]:
+    return list(STAGES)
+
+
+def run_stages(project: Project, con: duckdb.DuckDBPyConnection, names: list[str] | None,
+               progress: Progress) -> list[StageResult]:
+    chosen = names or stage_names()
+    unknown = [n for n in chosen if n not in STAGES]
+    if unknown:
+        raise FamlinkError(f"unknown stage(s) {', '.join(unknown)}: "
+                           f"choose from {', '.join(STAGES)}")
+    return [STAGES[name].run(project, con, progress) for name in chosen]
