@@ -41,8 +41,18 @@ def _ingest(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress
     return run_ingest(project, con, progress)
 
 
+def _standardise(project: Project, con: duckdb.DuckDBPyConnection,
+                 progress: Progress) -> StageResult:
+    from famlink.standardise.stage import run_standardise
+
+    return run_standardise(project, con, progress)
+
+
 STAGES: dict[str, Stage] = {
     "ingest": Stage("ingest", ("feeds",), ("raw_<feed>", "quarantine", "load_batches"), _ingest),
+    "standardise": Stage("standardise", ("raw_<feed>",),
+                         ("person_records", "events", "record_groups", "addresses"),
+                         _standardise),
 }
 
 

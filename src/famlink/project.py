@@ -83,6 +83,11 @@ class Feed(Strict):
         None, description="source column(s) that identify a row; default: the row number")
     columns: dict[str, Column]
     reliability: float = Field(0.5, ge=0, le=1, description="trust in this feed's addresses")
+    distinct_people_within: list[str] = Field(
+        default_factory=list,
+        description="rows sharing any of these (a field, or 'file') are different people: "
+                    "cannot-link evidence for matching, e.g. [event_ref] for the people "
+                    "named on one incident, claim, tenancy or account")
 
     @field_validator("columns")
     @classmethod
@@ -96,6 +101,14 @@ class Feed(Strict):
             if col.split and name != "full_name":
                 raise ValueError(f"{name}: 'split' only applies to full_name")
         return cols
+
+    @model_validator(mode="after")
+    def _distinct_fields_mapped(self) -> Feed:
+        for name in self.distinct_people_within:
+            if name != "file" and name not in self.columns:
+                raise ValueError(f"distinct_people_within: {name!r} is not a mapped field; "
+                                 "use a field from columns: or 'file'")
+        return self
 
     def parse_of(self, field: str) -> str:
         col = self.columns[field]

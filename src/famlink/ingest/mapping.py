@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from famlink.canonical import PARSE_TYPES
 from famlink.project import Column, Feed
 
+# Two-digit-year forms come first: DuckDB's %Y would read "85" as the year 85.
 UK_DATE_FORMATS = [
-    "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y",
-    "%d-%b-%Y", "%d-%b-%y", "%d/%m/%y", "%d-%m-%y", "%Y%m%d",
+    "%d/%m/%y", "%d-%m-%y", "%d-%b-%y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d",
+    "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%Y%m%d",
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S.%f",
     "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S",
 ]
@@ -64,7 +65,8 @@ def date_formats(col: Column) -> list[str]:
 def _typed(parse: str, text: str, col: Column, field: str) -> str:
     if parse in ("date", "datetime"):
         fmts = "[" + ", ".join(q(f) for f in date_formats(col)) + "]"
-        stamp = f"try_strptime({text}, {fmts})"
+        parsed = f"try_strptime({text}, {fmts})"
+        stamp = f"(CASE WHEN year({parsed}) >= 1000 THEN {parsed} END)"
         if field == "date_of_birth":  # two-digit years: a birth date cannot be in the future
             stamp = (f"(CASE WHEN {stamp} > current_date AND regexp_matches({text}, "
                      f"'[^0-9][0-9]{{2}}$') THEN {stamp} - INTERVAL 100 YEAR ELSE {stamp} END)")

@@ -1,0 +1,68 @@
+"""events and record_groups: what happened, and which records must be different people.
+
+``events`` has one row per source row that records something happening (any feed mapping
+``event_type`` or ``event_date``), with the canonical event fields and the feed's own extra
+fields packed as JSON in ``details``.
+
+``record_groups`` lists, for each person record, the groups it belongs to in which every
+member is a different person (``distinct_people_within`` in the feed mapping): the people on
+one incident, claim, tenancy or council tax account. Matching never puts two records of
+one group into one person.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from famlink.engine import table_columns, table_exists
+from famlink.ingest.load import raw_table
+from famlink.ingest.mapping import ident, q
+from famlink.project import Feed, Project
+
+EVENT_COLUMNS = {
+    "event_type": "VARCHAR", "event_subtype": "VARCHAR", "event_date": "DATE",
+    "event_end_date": "DATE", "event_time": "VARCHAR", "event_ref": "VARCHAR",
+    "role": "VARCHAR", "summary": "VARCHAR", "status": "VARCHAR", "category": "VARCHAR",
+    "reason": "VARCHAR", "amount": "DOUBLE", "organisation_ref": "VARCHAR",
+    "organisation_name": "VARCHAR", "period": "VARCHAR", "sessions_possible": "BIGINT",
+    "sessions_authorised": "BIGINT", "sessions_unauthorised": "BIGINT",
+}
+
+
+def _is_event_feed(feed: Feed) -> bool:
+    return feed.kind != "address" and ("event_type" in feed.columns or
+                                       "event_date" in feed.columns)
+
+
+def _details(have: dict[str, str]) -> str:
+    extras = [n for n in have if n.startswith("x_") and not n.endswith("_raw")]
+    if not extras:
+        return "CAST(NULL AS VARCHAR) AS details"
+    packed = ", ".join(f"{n} := {ident(n)}" for n in extras)
+    return f"CAST(to_json(struct_pack({packed})) AS VARCHAR) AS details"
+
+
+def events_sql(con: duckdb.DuckDBPyConnection, project: Project) -> str | None:
+    parts = []
+    for feed in project.feeds.values():
+        table = raw_table(feed.name)
+        if not _is_event_feed(feed) or not table_exists(con, table):
+            continue
+        have = table_columns(con, table)
+        cols = ", ".join(f"CAST({ident(n) if n in have else 'NULL'} AS {t}) AS {ident(n)}"
+                         for n, t in EVENT_COLUMNS.items())
+        parts.append(f"SELECT record_id AS event_id, record_id, feed, source_record_id, "
+                     f"load_batch_id, {cols}, {_details(have)} FROM {ident(table)}")
+    return "\nUNION ALL\n".join(parts) if parts else None
+
+
+def record_groups_sql(project: Project, person_records: str) -> str | None:
+    """(record_id, group_key) for every group whose members are different people."""
+    parts = []
+    for feed in project.feeds.values():
+        for field in feed.distinct_people_within:
+            key = "load_batch_id" if field == "file" else ident(field)
+            parts.append(f"SELECT DISTINCT record_id, {q(feed.name + ':' + field + ':')} || {key} "
+                         f"AS group_key FROM {raw_table(feed.name)} WHERE {key} IS NOT NULL "
+                         f"AND record_id IN (SELECT record_id FROM {person_records})")
+    return "\nUNION ALL\n".join(parts) if parts else None

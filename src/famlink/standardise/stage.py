@@ -1,0 +1,70 @@
+"""The standardise stage: raw_<feed> -> person_records, events, record_groups, addresses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from famlink.engine import scalar, transaction
+from famlink.pipeline import Progress, StageResult
+from famlink.project import Project
+from famlink.standardise import people
+from famlink.standardise.events import events_sql, record_groups_sql
+from famlink.standardise.sources import is_person_feed, person_columns, union_sql
+
+ADDRESSES_SQL = """
+CREATE OR REPLACE TABLE addresses AS
+SELECT coalesce(uprn, address_norm || ' ' || coalesce(postcode, '')) AS address_key,
+       any_value(uprn) AS uprn, any_value(address_norm) AS address_norm,
+       any_value(postcode) AS postcode, count(*) AS n_records,
+       list(DISTINCT feed ORDER BY feed) AS feeds
+FROM person_records WHERE uprn IS NOT NULL OR address_norm IS NOT NULL
+GROUP BY 1
+"""
+BATCH = 20_000
+
+
+def _person_records(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress,
+                    today: dt.date) -> int:
+    feeds = [f for f in project.feeds.values() if is_person_feed(f)]
+    sql = union_sql(con, project, feeds, person_columns())
+    con.register("_tmp_standardise_batch", people.SCHEMA.empty_table())
+    con.execute("CREATE OR REPLACE TABLE person_records AS SELECT * FROM _tmp_standardise_batch")
+    con.unregister("_tmp_standardise_batch")
+    if sql is None:
+        return 0
+    total = int(scalar(con, f"SELECT count(*) FROM ({sql})") or 0)
+    full_name_only = {f.name for f in feeds
+                      if "full_name" in f.columns and "first_name" not in f.columns}
+    reader = con.cursor().execute(sql).to_arrow_reader(BATCH)
+    rows = (row for batch in reader for row in batch.to_pylist())
+    done = 0
+    for out in people.to_arrow(people.standardise_rows(rows, full_name_only, today), BATCH):
+        con.register("_tmp_standardise_batch", out)
+        con.execute("INSERT INTO person_records SELECT * FROM _tmp_standardise_batch")
+        con.unregister("_tmp_standardise_batch")
+        done += out.num_rows
+        progress("standardise people", done, total)
+    return done
+
+
+def run_standardise(project: Project, con: duckdb.DuckDBPyConnection,
+                    progress: Progress) -> StageResult:
+    result = StageResult("standardise")
+    with transaction(con):
+        n_people = _person_records(project, con, progress, dt.date.today())
+        ev = events_sql(con, project)
+        con.execute(f"CREATE OR REPLACE TABLE events AS {ev}" if ev else
+                    "CREATE OR REPLACE TABLE events (event_id VARCHAR, record_id VARCHAR)")
+        groups = record_groups_sql(project, "person_records")
+        con.execute(f"CREATE OR REPLACE TABLE record_groups AS {groups}" if groups else
+                    "CREATE OR REPLACE TABLE record_groups (record_id VARCHAR, group_key VARCHAR)")
+        con.execute(ADDRESSES_SQL)
+    result.counts = {
+        "person_records": n_people,
+        "events": int(scalar(con, "SELECT count(*) FROM events") or 0),
+        "record_groups": int(scalar(con, "SELECT count(*) FROM record_groups") or 0),
+        "addresses": int(scalar(con, "SELECT count(*) FROM addresses") or 0),
+    }
+    return result
