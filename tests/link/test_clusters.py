@@ -1,0 +1,70 @@
+import datetime as dt
+
+from famlink.link.clusters import Record, cluster, dobs_compatible
+
+D = dt.date
+
+
+def strong(rid, **kw):
+    return Record(rid, True, **kw)
+
+
+def weak(rid, **kw):
+    return Record(rid, False, **kw)
+
+
+def test_weak_record_does_not_chain_two_people():
+    # J SMITH (no dob) scores well against John Smith 1980 and James Smith 2010
+    recs = [strong("a", dob=D(1980, 1, 1)), strong("b", dob=D(2010, 5, 5)), weak("w")]
+    labels = cluster(recs, [(10, "a", "w"), (9.5, "b", "w")], threshold=5)
+    assert labels["a"] != labels["b"]
+    assert labels["w"] == "w"  # support too close to call: left alone
+
+
+def test_weak_record_joins_its_clearly_best_person():
+    recs = [strong("a"), strong("b"), weak("w")]
+    labels = cluster(recs, [(14, "a", "w"), (6, "b", "w")], threshold=5)
+    assert labels["w"] == labels["a"] and labels["b"] == "b"
+
+
+def test_weak_links_never_join_two_strong_groups():
+    recs = [strong("a"), strong("b"), weak("w1"), weak("w2")]
+    labels = cluster(recs, [(12, "a", "w1"), (12, "b", "w2"), (20, "w1", "w2")], threshold=5)
+    assert labels["a"] != labels["b"]
+
+
+def test_people_on_one_incident_stay_apart():
+    recs = [strong("a", groups=("police:inc1",)), strong("b", groups=("police:inc1",)),
+            strong("c")]
+    labels = cluster(recs, [(20, "a", "b"), (15, "a", "c"), (15, "b", "c")], threshold=5)
+    assert labels["a"] != labels["b"]
+    assert labels["c"] == labels["a"]  # the best pair that does not contradict wins
+
+
+def test_different_valid_identifiers_never_merge_unless_a_human_says_so():
+    recs = [strong("a", identifiers={"nhs_number": "9990000018"}),
+            strong("b", identifiers={"nhs_number": "9990000026"})]
+    assert cluster(recs, [(30, "a", "b")], threshold=5) == {"a": "a", "b": "b"}
+    assert cluster(recs, [], threshold=5, must_link=[("a", "b")]) == {"a": "a", "b": "a"}
+
+
+def test_father_and_son_kept_apart_by_dob_and_generation():
+    recs = [strong("f", dob=D(1970, 3, 1)), strong("s", dob=D(1998, 7, 9)),
+            weak("x", generation="JR"), weak("y", generation="SR")]
+    labels = cluster(recs, [(25, "f", "s"), (20, "x", "y")], threshold=5)
+    assert labels["f"] != labels["s"] and labels["x"] != labels["y"]
+
+
+def test_dob_compatibility():
+    assert dobs_compatible(D(2001, 3, 4), D(2001, 4, 3))
+    assert dobs_compatible(D(2001, 3, 4), D(2002, 3, 4))
+    assert dobs_compatible(D(2001, 3, 4), D(1991, 3, 4))  # year typo, same day and month
+    assert not dobs_compatible(D(2001, 3, 4), D(1975, 8, 20))
+
+
+def test_result_does_not_depend_on_edge_order():
+    recs = [strong(c) for c in "abcdef"]
+    edges = [(9, "a", "b"), (9, "b", "c"), (8, "d", "e"), (7, "e", "f"), (4, "c", "d")]
+    first = cluster(recs, edges, threshold=5)
+    assert first == cluster(recs, list(reversed(edges)), threshold=5)
+    assert first == {"a": "a", "b": "a", "c": "a", "d": "d", "e": "d", "f": "d"}
