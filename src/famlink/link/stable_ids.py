@@ -1,0 +1,95 @@
+"""Stable person IDs across runs, with every merge and split recorded.
+
+Each new cluster takes the ID of the previous person it shares the most records with (one
+cluster per previous ID, largest overlap first; ties go to the smaller ID). A cluster that
+overlaps no previous person gets a new ID derived from its smallest record id, so a rerun
+from scratch on the same data yields the same IDs. Changes are reported as events:
+``created``, ``merged`` (a previous person's records now sit in another person's cluster),
+``split`` (a previous person's records now sit in several clusters) and ``retired``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IdEvent:
+    event: str  # created | merged | split | retired
+    person_id: str
+    other_person_id: str | None
+    records: int
+
+
+def new_person_id(first_record_id: str, prefix: str = "P") -> str:
+    return prefix + hashlib.sha1(first_record_id.encode("utf-8")).hexdigest()[:12].upper()
+
+
+def _overlaps(labels: dict[str, str], previous: dict[str, str]) -> Counter[tuple[str, str]]:
+    return Counter((cluster, previous[rid]) for rid, cluster in labels.items() if rid in previous)
+
+
+def _assign(overlaps: Counter[tuple[str, str]]) -> dict[str, str]:
+    """cluster -> previous person id, one to one, largest overlap first."""
+    chosen: dict[str, str] = {}
+    taken: set[str] = set()
+    for (cluster, old), _ in sorted(overlaps.items(), key=lambda kv: (-kv[1], kv[0][1],
+                                                                        kv[0][0])):
+        if cluster not in chosen and old not in taken:
+            chosen[cluster] = old
+            taken.add(old)
+    return chosen
+
+
+def _unique_new_id(first: str, used: set[str], prefix: str) -> str:
+    candidate, n = new_person_id(first, prefix), 1
+    while candidate in used:
+        candidate, n = new_person_id(f"{first}#{n}", prefix), n + 1
+    return candidate
+
+
+def assign_person_ids(labels: dict[str, str], previous: dict[str, str] | None = None,
+                      prefix: str = "P") -> tuple[dict[str, str], list[IdEvent]]:
+    """(record_id -> person_id, events) for clusters given as record_id -> cluster key."""
+    previous = previous or {}
+    members: dict[str, list[str]] = defaultdict(list)
+    for rid, cluster in labels.items():
+        members[cluster].append(rid)
+    overlaps = _overlaps(labels, previous)
+    kept = _assign(overlaps)
+    used = set(previous.values()) | set(kept.values())
+    ids: dict[str, str] = {}
+    events: list[IdEvent] = []
+    for cluster in sorted(members, key=lambda c: min(members[c])):
+        if cluster in kept:
+            ids[cluster] = kept[cluster]
+        else:
+            ids[cluster] = _unique_new_id(min(members[cluster]), used, prefix)
+            used.add(ids[cluster])
+            events.append(IdEvent("created", ids[cluster], None, len(members[cluster])))
+    events += _changes(overlaps, ids, kept)
+    remaining = {old for _, old in overlaps}
+    gone = Counter(pid for pid in previous.values() if pid not in remaining)
+    events += [IdEvent("retired", pid, None, n) for pid, n in sorted(gone.items())]
+    return {rid: ids[cluster] for rid, cluster in labels.items()}, events
+
+
+def _changes(overlaps: Counter[tuple[str, str]], ids: dict[str, str],
+             kept: dict[str, str]) -> list[IdEvent]:
+    events = []
+    by_old: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (cluster, old), n in sorted(overlaps.items()):
+        by_old[old].append((ids[cluster], n))
+    survivors = set(kept.values())
+    for old, targets in sorted(by_old.items()):
+        if len(targets) > 1:
+            for target, n in targets:
+                if target != old:
+                    events.append(IdEvent("split", old, target, n))
+        if old not in survivors:
+            target, n = max(targets, key=lambda t: (t[1], t[0]))
+            events.append(IdEvent("merged", old, target, n))
+    return events
+
