@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -33,6 +34,15 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     """The single value a query returns (the whole result is fetched, as DuckDB 2 wants)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None
+
+
+def arrow_table(con: duckdb.DuckDBPyConnection, sql: str,
+                params: list | None = None) -> pa.Table:
+    """The whole result of a query as an Arrow table."""
+    result = con.execute(sql, params or []).to_arrow_table()
+    if result is None:  # pragma: no cover - DuckDB returns a table for every query
+        raise RuntimeError(f"no result for {sql[:80]}")
+    return result
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -48,11 +48,20 @@ def _standardise(project: Project, con: duckdb.DuckDBPyConnection,
     return run_standardise(project, con, progress)
 
 
+def _link(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress) -> StageResult:
+    from famlink.link.stage import run_link
+
+    return run_link(project, con, progress)
+
+
 STAGES: dict[str, Stage] = {
     "ingest": Stage("ingest", ("feeds",), ("raw_<feed>", "quarantine", "load_batches"), _ingest),
     "standardise": Stage("standardise", ("raw_<feed>",),
                          ("person_records", "events", "record_groups", "addresses"),
                          _standardise),
+    "link": Stage("link", ("person_records", "record_groups"),
+                  ("match_pairs", "persons", "person_membership", "review_queue",
+                   "person_id_history", "link_runs"), _link),
 }
 
 

@@ -4,7 +4,7 @@ from famlink.link.stable_ids import assign_person_ids, new_person_id
 def test_rerun_from_scratch_gives_identical_ids():
     labels = {"a": "a", "b": "a", "c": "c"}
     first, _ = assign_person_ids(labels)
-    again, events = assign_person_ids(labels)
+    again, _ = assign_person_ids(labels)
     assert first == again
     assert first["a"] == first["b"] == new_person_id("a")
 

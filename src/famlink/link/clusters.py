@@ -153,7 +153,8 @@ def cluster(records: list[Record], edges: Iterable[Edge], threshold: float,
             a, b = c.find(c.index[left]), c.find(c.index[right])
             if a != b:
                 c.union(a, b)
-    strong_edges, weak_edges = [], []
+    strong_edges: list[Edge] = []
+    weak_edges: list[Edge] = []
     for e in _sorted(e for e in edges if e[0] >= threshold):
         if e[1] not in c.index or e[2] not in c.index:
             continue

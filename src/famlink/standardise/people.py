@@ -17,8 +17,8 @@ import pyarrow as pa
 from famlink.standardise import addresses, dates, names
 from famlink.standardise.identifiers import (
     clean_uprn,
-    is_valid_ni_number,
     is_valid_nhs_number,
+    is_valid_ni_number,
     is_valid_upn,
     is_valid_uprn,
 )
@@ -61,13 +61,15 @@ SCHEMA = pa.schema([
 def _name(row: dict[str, Any], full_name_only: bool) -> names.NameParts:
     if full_name_only or not (row["first_name"] or row["surname"]):
         return names.parse_full_name(row["full_name"] or "")
-    first = names.parse_full_name(" ".join(filter(None, [row["first_name"], "X"])))
+    given = names.standardise_forename(row["first_name"]).split()
+    middle = " ".join([*given[1:], names.standardise_forename(row["middle_names"])]).strip()
+    whole = names.parse_full_name(f"{row['first_name'] or 'X'} {row['surname'] or ''}")
     return names.NameParts(
-        first_name=names.standardise_forename(row["first_name"]) or None,
-        middle_names=names.standardise_forename(row["middle_names"]) or None,
+        first_name=given[0] if given else None,
+        middle_names=middle or None,
         surname=names.standardise_surname(row["surname"]) or None,
-        generation=first.generation or names.parse_full_name(f"X {row['surname'] or ''}").generation,
-        is_initial_only=len(names.standardise_forename(row["first_name"]).replace(" ", "")) == 1,
+        generation=whole.generation,
+        is_initial_only=bool(given) and len(given[0]) == 1,
     )
 
 

@@ -38,6 +38,7 @@ def _person_records(project: Project, con: duckdb.DuckDBPyConnection, progress: 
     full_name_only = {f.name for f in feeds
                       if "full_name" in f.columns and "first_name" not in f.columns}
     reader = con.cursor().execute(sql).to_arrow_reader(BATCH)
+    assert reader is not None
     rows = (row for batch in reader for row in batch.to_pylist())
     done = 0
     for out in people.to_arrow(people.standardise_rows(rows, full_name_only, today), BATCH):

@@ -22,6 +22,7 @@ SPEC = {
     "kind": "event",
     "record_id": ["CLAIM_REF", "MEMBER_NO"],
     "reliability": 0.6,
+    "distinct_people_within": ["event_ref"],
     "columns": {
         "event_ref": {"from": "CLAIM_REF", "required": True},
         "ni_number": {"from": "NINO", "parse": "ni_number"},

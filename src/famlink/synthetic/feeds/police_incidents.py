@@ -37,6 +37,7 @@ SPEC = {
     "kind": "event",
     "record_id": "row_ref",
     "reliability": 0.4,
+    "distinct_people_within": ["event_ref"],
     "columns": {
         "event_ref": {"from": "incident_ref", "required": True},
         "event_type": {"value": "police_incident"},

@@ -33,6 +33,7 @@ SPEC = {
     "kind": "person",
     "record_id": ["CensusTerm", "LAESTAB", "UPN"],
     "reliability": 0.9,
+    "distinct_people_within": ["file"],
     "columns": {
         "upn": {"from": "UPN", "parse": "upn"},
         "former_upn": {"from": "FormerUPN", "parse": "upn"},

@@ -1,0 +1,173 @@
+"""What the person-matching model compares, how it blocks, and where its thresholds sit.
+
+``matching.yaml`` in the project folder (optional) overrides the defaults below: thresholds,
+blocking rules and training. The comparisons are famlink's own, built for UK council data:
+
+- forename: exact (term-frequency adjusted), same canonical forename (Bob = Robert), same
+  sound, close spelling, an initial that agrees, forename and surname swapped;
+- surname: exact (term-frequency adjusted), a shared part of a double-barrelled name or a
+  former surname, swapped, same sound, close spelling;
+- date of birth: exact, day and month swapped, one year out, one character out;
+- address as ONE comparison (UPRN, then same dwelling, same house number and postcode, same
+  postcode, same sector), so street, number and postcode never count three times and a
+  household does not outweigh a different forename and date of birth;
+- NHS number, UPN and NI number: only valid identifiers ever reach the model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from splink import SettingsCreator
+
+from famlink.errors import ConfigError, ConfigProblem
+
+DEFAULT_BLOCKING = [
+    "l.nhs_number = r.nhs_number",
+    "l.upn = r.upn",
+    "l.ni_number = r.ni_number",
+    "l.first_name_canon = r.first_name_canon AND l.dob = r.dob",
+    "l.surname_metaphone = r.surname_metaphone AND l.dob = r.dob",
+    "l.first_name_canon = r.first_name_canon AND l.surname_metaphone = r.surname_metaphone",
+    "l.first_name = r.surname AND l.surname = r.first_name",
+    "l.first_initial = r.first_initial AND l.surname_metaphone = r.surname_metaphone "
+    "AND l.postcode = r.postcode",
+    "l.first_initial = r.first_initial AND l.uprn = r.uprn",
+    "l.first_name_canon = r.first_name_canon AND l.postcode = r.postcode",
+    "l.dob = r.dob AND l.postcode = r.postcode",
+]
+DEFAULT_EM_BLOCKING = [
+    "l.dob = r.dob",
+    "l.first_name_canon = r.first_name_canon AND l.surname = r.surname",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Thresholds(Strict):
+    link: float = Field(8.0, description="match weight at or above which records are one person")
+    review_low: float = Field(2.0, description="pairs from here up to `link` go to review")
+    keep_pairs: float = Field(-4.0, description="pairs scoring below this are not stored")
+    weak_margin: float = Field(3.0, description="how far a weak record's best person must lead")
+
+
+class Training(Strict):
+    seed: int = 42
+    u_max_pairs: float = 2e6
+    recall: float = Field(0.8, gt=0, le=1, description="assumed recall of the lambda rules")
+    em_blocking: list[str] = Field(default_factory=lambda: list(DEFAULT_EM_BLOCKING))
+
+
+class MatchingConfig(Strict):
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    blocking: list[str] = Field(default_factory=lambda: list(DEFAULT_BLOCKING))
+    training: Training = Field(default_factory=Training)
+    model: str | None = Field(None, description="a saved model (models/link-*.json) to use "
+                                                "instead of training afresh")
+
+
+def load_matching(root: Path) -> MatchingConfig:
+    path = root / "matching.yaml"
+    if not path.exists():
+        return MatchingConfig()
+    try:
+        return MatchingConfig.model_validate(yaml.safe_load(path.read_text()) or {})
+    except (yaml.YAMLError, ValidationError) as exc:
+        errors = exc.errors() if isinstance(exc, ValidationError) else []
+        problems = [ConfigProblem(path, ".".join(map(str, e["loc"])), e["msg"]) for e in errors]
+        raise ConfigError(problems or [ConfigProblem(path, "(file)", str(exc))]) from exc
+
+
+def _forename() -> cl.CustomComparison:
+    return cl.CustomComparison(output_column_name="first_name", comparison_levels=[
+        cll.NullLevel("first_name"),
+        cll.ExactMatchLevel("first_name", term_frequency_adjustments=True),
+        cll.CustomLevel("first_name_canon_l = first_name_canon_r",
+                        label_for_charts="same canonical forename (nickname)"),
+        cll.CustomLevel("first_name_l = surname_r AND surname_l = first_name_r",
+                        label_for_charts="forename and surname swapped"),
+        cll.JaroWinklerLevel("first_name", 0.9),
+        cll.CustomLevel("first_name_metaphone_l = first_name_metaphone_r",
+                        label_for_charts="same sound"),
+        cll.CustomLevel("(is_initial_only_l OR is_initial_only_r) AND "
+                        "first_initial_l = first_initial_r", label_for_charts="initial agrees"),
+        cll.ElseLevel(),
+    ])
+
+
+def _surname() -> cl.CustomComparison:
+    return cl.CustomComparison(output_column_name="surname", comparison_levels=[
+        cll.NullLevel("surname"),
+        cll.ExactMatchLevel("surname", term_frequency_adjustments=True),
+        cll.CustomLevel("first_name_l = surname_r AND surname_l = first_name_r",
+                        label_for_charts="forename and surname swapped"),
+        cll.CustomLevel("len(list_intersect(surname_all_l, surname_all_r)) > 0",
+                        label_for_charts="shares a surname part or former surname"),
+        cll.JaroWinklerLevel("surname", 0.9),
+        cll.CustomLevel("surname_metaphone_l = surname_metaphone_r",
+                        label_for_charts="same sound"),
+        cll.ElseLevel(),
+    ])
+
+
+DOB_SWAP = ("substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = "
+            "substr(dob_r, 9, 2) AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)")
+DOB_YEAR_OUT = ("substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND abs(CAST(substr(dob_l, 1, 4) "
+                "AS INTEGER) - CAST(substr(dob_r, 1, 4) AS INTEGER)) = 1")
+
+
+def _dob() -> cl.CustomComparison:
+    return cl.CustomComparison(output_column_name="dob", comparison_levels=[
+        cll.NullLevel("dob"),
+        cll.ExactMatchLevel("dob"),
+        cll.CustomLevel(DOB_SWAP, label_for_charts="day and month swapped"),
+        cll.CustomLevel(DOB_YEAR_OUT, label_for_charts="one year out"),
+        cll.LevenshteinLevel("dob", 1),
+        cll.ElseLevel(),
+    ])
+
+
+def _address() -> cl.CustomComparison:
+    return cl.CustomComparison(output_column_name="address", comparison_levels=[
+        cll.CustomLevel("(uprn_l IS NULL AND postcode_l IS NULL AND address_norm_l IS NULL) OR "
+                        "(uprn_r IS NULL AND postcode_r IS NULL AND address_norm_r IS NULL)"
+                        ).configure(is_null_level=True),
+        cll.CustomLevel("uprn_l = uprn_r", label_for_charts="same UPRN"),
+        cll.CustomLevel("dwelling_l = dwelling_r", label_for_charts="same dwelling"),
+        cll.CustomLevel("house_number_l = house_number_r AND postcode_l = postcode_r",
+                        label_for_charts="same house number and postcode"),
+        cll.CustomLevel("postcode_l = postcode_r", label_for_charts="same postcode"),
+        cll.CustomLevel("postcode_sector_l = postcode_sector_r", label_for_charts="same sector"),
+        cll.ElseLevel(),
+    ])
+
+
+def _identifier(column: str) -> cl.CustomComparison:
+    return cl.CustomComparison(output_column_name=column, comparison_levels=[
+        cll.NullLevel(column), cll.ExactMatchLevel(column), cll.ElseLevel()])
+
+
+def _sex() -> cl.CustomComparison:
+    return cl.CustomComparison(output_column_name="sex", comparison_levels=[
+        cll.NullLevel("sex"), cll.ExactMatchLevel("sex"), cll.ElseLevel()])
+
+
+def splink_settings(config: MatchingConfig) -> SettingsCreator:
+    rules: list[Any] = list(config.blocking)
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="record_id",
+        comparisons=[_forename(), _surname(), _dob(), _sex(), _address(),
+                     _identifier("nhs_number"), _identifier("upn"), _identifier("ni_number")],
+        blocking_rules_to_generate_predictions=[*rules],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+        additional_columns_to_retain=[],
+    )
