@@ -83,6 +83,11 @@ class Feed(Strict):
         None, description="source column(s) that identify a row; default: the row number")
     columns: dict[str, Column]
     reliability: float = Field(0.5, ge=0, le=1, description="trust in this feed's addresses")
+    min_age: int | None = Field(
+        None, ge=0, le=120, description="the people on this feed's rows are at least this old "
+        "at the event date (liable parties, tenants, claimants): a child cannot be one of them")
+    min_age_roles: list[str] = Field(
+        default_factory=list, description="apply min_age only to rows with one of these roles")
     distinct_people_within: list[str] = Field(
         default_factory=list,
         description="rows sharing any of these (a field, or 'file') are different people: "

@@ -68,3 +68,21 @@ def test_result_does_not_depend_on_edge_order():
     first = cluster(recs, edges, threshold=5)
     assert first == cluster(recs, list(reversed(edges)), threshold=5)
     assert first == {"a": "a", "b": "a", "c": "a", "d": "d", "e": "d", "f": "d"}
+
+
+def test_weak_record_joins_on_a_lower_bar_only_when_clear():
+    recs = [strong("a"), strong("b"), weak("w"), weak("v")]
+    edges = [(4, "a", "w"), (4.5, "a", "v"), (4, "b", "v")]
+    labels = cluster(recs, edges, threshold=8, margin=2, weak_threshold=3)
+    assert labels["w"] == labels["a"]  # 4 >= 3 and no rival
+    assert labels["v"] == "v"  # a and b are too close to call
+    assert cluster(recs, edges, threshold=8) == {r.record_id: r.record_id for r in recs}
+
+
+def test_an_adult_only_record_never_joins_a_child():
+    # "MR DENNIS EDWARDS", liable for council tax since 2015, cannot be the boy born 2012
+    recs = [strong("boy", dob=D(2012, 12, 29)), weak("ctax", latest_dob=D(1997, 4, 1))]
+    assert cluster(recs, [(12, "boy", "ctax")], threshold=8)["ctax"] == "ctax"
+    recs = [strong("dad", dob=D(1980, 1, 1)), weak("ctax", latest_dob=D(1997, 4, 1))]
+    labels = cluster(recs, [(12, "dad", "ctax")], threshold=8)
+    assert labels["ctax"] == labels["dad"]

@@ -31,6 +31,7 @@ class Record:
     dob: dt.date | None = None
     generation: str | None = None
     groups: tuple[str, ...] = ()
+    latest_dob: dt.date | None = None  # born no later than this (an adult on an adults' feed)
 
 
 @dataclass
@@ -41,6 +42,7 @@ class _Group:
     generations: set[str]
     groups: set[str]
     has_strong: bool
+    latest_dob: dt.date | None
 
 
 def dobs_compatible(a: dt.date, b: dt.date) -> bool:
@@ -48,6 +50,10 @@ def dobs_compatible(a: dt.date, b: dt.date) -> bool:
     if abs((a - b).days) <= 731:
         return True
     return (a.month, a.day) in ((b.month, b.day), (b.day, b.month))
+
+
+def _too_young(dobs: set[dt.date], latest: dt.date | None) -> bool:
+    return latest is not None and any(d > latest for d in dobs)
 
 
 class Clusterer:
@@ -62,7 +68,7 @@ class Clusterer:
         return _Group([i], {k: {v} for k, v in r.identifiers.items() if v},
                       {r.dob} if r.dob else set(),
                       {r.generation} if r.generation in ("JR", "SR") else set(), set(r.groups),
-                      r.strong)
+                      r.strong, r.latest_dob)
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -82,6 +88,8 @@ class Clusterer:
                 return True
         if len(ga.generations | gb.generations) > 1:
             return True
+        if _too_young(ga.dobs, gb.latest_dob) or _too_young(gb.dobs, ga.latest_dob):
+            return True
         return any(not dobs_compatible(x, y) for x in ga.dobs for y in gb.dobs)
 
     def union(self, a: int, b: int) -> int:
@@ -95,6 +103,7 @@ class Clusterer:
         ga.generations |= gb.generations
         ga.groups |= gb.groups
         ga.has_strong = ga.has_strong or gb.has_strong
+        ga.latest_dob = min(filter(None, (ga.latest_dob, gb.latest_dob)), default=None)
         self.parent[b] = a
         return a
 
@@ -145,8 +154,14 @@ def _attach_weak(c: Clusterer, weak_edges: list[Edge], margin: float) -> list[Ed
 
 
 def cluster(records: list[Record], edges: Iterable[Edge], threshold: float,
-            must_link: Iterable[tuple[str, str]] = (), margin: float = 2.0) -> dict[str, str]:
-    """record_id -> cluster key, from pairs scoring at least ``threshold``."""
+            must_link: Iterable[tuple[str, str]] = (), margin: float = 2.0,
+            weak_threshold: float | None = None) -> dict[str, str]:
+    """record_id -> cluster key, from pairs scoring at least ``threshold``.
+
+    A weak record may join a strong group on a pair scoring ``weak_threshold`` or more
+    (default: ``threshold``), as long as that group leads every other by ``margin``.
+    """
+    weak_threshold = threshold if weak_threshold is None else weak_threshold
     c = Clusterer(records)
     for left, right in must_link:
         if left in c.index and right in c.index:
@@ -155,15 +170,18 @@ def cluster(records: list[Record], edges: Iterable[Edge], threshold: float,
                 c.union(a, b)
     strong_edges: list[Edge] = []
     weak_edges: list[Edge] = []
-    for e in _sorted(e for e in edges if e[0] >= threshold):
+    for e in _sorted(e for e in edges if e[0] >= min(threshold, weak_threshold)):
         if e[1] not in c.index or e[2] not in c.index:
             continue
-        both = c.records[c.index[e[1]]].strong and c.records[c.index[e[2]]].strong
-        (strong_edges if both else weak_edges).append(e)
+        strong = c.records[c.index[e[1]]].strong + c.records[c.index[e[2]]].strong
+        if e[0] >= threshold or strong == 1:  # only weak-strong pairs use the lower bar
+            (strong_edges if strong == 2 else weak_edges).append(e)
     for _, left, right in strong_edges:
         c.try_merge(c.index[left], c.index[right])
-    for _, left, right in _attach_weak(c, weak_edges, margin):
+    for w, left, right in _attach_weak(c, weak_edges, margin):
         a, b = c.find(c.index[left]), c.find(c.index[right])
+        if w < threshold:
+            continue
         if not (c.state[a].has_strong and c.state[b].has_strong):  # weak links never join
             c.try_merge(a, b)                                      # two strong groups
     return c.labels()

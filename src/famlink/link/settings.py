@@ -55,6 +55,8 @@ class Thresholds(Strict):
     link: float = Field(8.0, description="match weight at or above which records are one person")
     review_low: float = Field(2.0, description="pairs from here up to `link` go to review")
     keep_pairs: float = Field(-4.0, description="pairs scoring below this are not stored")
+    weak_link: float = Field(3.0, description="a weak record (initials, no date of birth) joins "
+                             "a person on a pair scoring this much, if that person clearly leads")
     weak_margin: float = Field(3.0, description="how far a weak record's best person must lead")
 
 

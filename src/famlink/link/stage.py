@@ -40,6 +40,7 @@ FROM person_records ORDER BY record_id
 """
 RECORDS_SQL = """
 SELECT p.record_id, p.nhs_number, p.upn, p.ni_number, p.date_of_birth, p.generation,
+       p.latest_dob,
        (p.nhs_number IS NOT NULL OR p.upn IS NOT NULL OR p.ni_number IS NOT NULL OR
         (NOT coalesce(p.is_initial_only, true) AND p.surname IS NOT NULL
          AND p.date_of_birth IS NOT NULL)) AS strong,
@@ -55,9 +56,10 @@ def _records(con: duckdb.DuckDBPyConnection, must_not: list[tuple[str, str]]) ->
         extra.setdefault(left, []).append(f"decision:{i}")
         extra.setdefault(right, []).append(f"decision:{i}")
     out = []
-    for rid, nhs, upn, ni, dob, gen, strong, groups in con.execute(RECORDS_SQL).fetchall():
+    for rid, nhs, upn, ni, dob, gen, latest, strong, groups in con.execute(RECORDS_SQL).fetchall():
         ids = {k: v for k, v in (("nhs_number", nhs), ("upn", upn), ("ni_number", ni)) if v}
-        out.append(Record(rid, bool(strong), ids, dob, gen, (*groups, *extra.get(rid, []))))
+        out.append(Record(rid, bool(strong), ids, dob, gen, (*groups, *extra.get(rid, [])),
+                          latest))
     return out
 
 
@@ -147,8 +149,8 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
     progress("link: clustering", 0, 1)
     edges = zip(pairs.column("match_weight").to_pylist(), pairs.column("record_id_l").to_pylist(),
                 pairs.column("record_id_r").to_pylist(), strict=True)
-    labels = cluster(_records(con, must_not), edges, config.thresholds.link, must,
-                     config.thresholds.weak_margin)
+    t = config.thresholds
+    labels = cluster(_records(con, must_not), edges, t.link, must, t.weak_margin, t.weak_link)
     ids, events = assign_person_ids(labels, _previous_membership(con))
     with transaction(con):
         con.register("_tmp_link_pairs", pairs)

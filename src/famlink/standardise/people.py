@@ -50,7 +50,7 @@ SCHEMA = pa.schema([
     ("house_name", pa.string()), ("street", pa.string()),
     ("address_tokens", pa.list_(pa.string())),
     ("person_ref", pa.string()), ("event_ref", pa.string()), ("event_type", pa.string()),
-    ("event_date", pa.date32()), ("role", pa.string()),
+    ("event_date", pa.date32()), ("role", pa.string()), ("latest_dob", pa.date32()),
     ("orig_name", pa.string()), ("orig_date_of_birth", pa.string()),
     ("orig_nhs_number", pa.string()), ("orig_upn", pa.string()),
     ("orig_ni_number", pa.string()), ("orig_postcode", pa.string()),
@@ -154,6 +154,7 @@ def standardise_rows(rows: Iterator[dict[str, Any]], full_name_feeds: set[str],
             "feed_reliability", "person_ref", "event_ref", "event_type", "event_date", "role")
     for row in rows:
         out = {k: row[k] for k in keep}
+        out["latest_dob"] = None
         out.update(_identity(row, row["feed"] in full_name_feeds, today))
         out.update(_address(row))
         yield out

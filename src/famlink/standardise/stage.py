@@ -50,11 +50,24 @@ def _person_records(project: Project, con: duckdb.DuckDBPyConnection, progress: 
     return done
 
 
+def _apply_min_ages(project: Project, con: duckdb.DuckDBPyConnection) -> None:
+    """latest_dob: the latest birth date possible for someone on a row of an adults' feed."""
+    for feed in project.feeds.values():
+        if feed.min_age is None:
+            continue
+        roles = [r.strip().upper() for r in feed.min_age_roles]
+        role_filter = "AND upper(trim(role)) IN (SELECT unnest(?))" if roles else ""
+        con.execute(f"UPDATE person_records SET latest_dob = CAST(event_date - INTERVAL "
+                    f"{int(feed.min_age)} YEAR AS DATE) WHERE feed = ? AND event_date IS NOT "
+                    f"NULL {role_filter}", [feed.name, *([roles] if roles else [])])
+
+
 def run_standardise(project: Project, con: duckdb.DuckDBPyConnection,
                     progress: Progress) -> StageResult:
     result = StageResult("standardise")
     with transaction(con):
         n_people = _person_records(project, con, progress, dt.date.today())
+        _apply_min_ages(project, con)
         ev = events_sql(con, project)
         con.execute(f"CREATE OR REPLACE TABLE events AS {ev}" if ev else
                     "CREATE OR REPLACE TABLE events (event_id VARCHAR, record_id VARCHAR)")

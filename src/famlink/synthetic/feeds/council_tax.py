@@ -26,6 +26,7 @@ SPEC = {
     "kind": "event",
     "record_id": "liability_id",
     "reliability": 0.5,
+    "min_age": 18,
     "distinct_people_within": ["event_ref"],
     "columns": {
         "event_ref": {"from": "account_ref", "required": True},

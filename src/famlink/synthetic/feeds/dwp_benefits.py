@@ -22,6 +22,8 @@ SPEC = {
     "kind": "event",
     "record_id": ["CLAIM_REF", "MEMBER_NO"],
     "reliability": 0.6,
+    "min_age": 16,
+    "min_age_roles": ["claimant", "partner"],
     "distinct_people_within": ["event_ref"],
     "columns": {
         "event_ref": {"from": "CLAIM_REF", "required": True},

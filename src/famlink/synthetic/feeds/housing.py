@@ -31,6 +31,8 @@ SPEC = {
     "kind": "event",
     "record_id": "Line Ref",
     "reliability": 0.8,
+    "min_age": 18,
+    "min_age_roles": ["Lead Tenant", "Joint Tenant"],
     "columns": {
         "event_ref": {"from": "Tenancy Ref", "required": True},
         "role": {"from": "Role"},
