@@ -1,65 +1,47 @@
 """person_records: one standardised row per source row that names a person.
 
-Original values are kept beside the standardised ones (``orig_*``). Identifiers that fail
-their check are kept in ``orig_*`` only: the standardised column is NULL, so an invalid
-identifier is never match evidence. A date of birth that is a placeholder, in the future or
-implausible is kept in ``orig_date_of_birth`` and flagged in ``dob_quality``.
+Names and addresses are standardised in Python (``names``, ``addresses``), once per
+distinct value, so a child seen in thirty termly returns costs one call; everything else
+(dates of birth, identifiers, postcodes, sex) is plain SQL over the whole table. Original
+values are kept beside the standardised ones (``orig_*``). An identifier that fails its
+check is kept in ``orig_*`` only, so it is never match evidence; a date of birth that is a
+placeholder, in the future or implausible is kept as text and flagged in ``dob_quality``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
+from famlink.ingest.mapping import q
 from famlink.standardise import addresses, dates, names
-from famlink.standardise.identifiers import (
-    clean_uprn,
-    is_valid_nhs_number,
-    is_valid_ni_number,
-    is_valid_upn,
-    is_valid_uprn,
-)
-from famlink.standardise.postcodes import (
-    is_valid_postcode,
-    normalise_postcode,
-    outward_code,
-    postcode_sector,
-)
+from famlink.standardise.identifier_sql import ni_valid_sql, nhs_valid_sql, squashed, upn_valid_sql
+from famlink.standardise.postcodes import POSTCODE_PATTERN
 
-SEX_CODES = {"M": "M", "MALE": "M", "MAN": "M", "BOY": "M", "1": "M",
-             "F": "F", "FEMALE": "F", "WOMAN": "F", "GIRL": "F", "2": "F"}
-
-SCHEMA = pa.schema([
-    ("record_id", pa.string()), ("feed", pa.string()), ("source_record_id", pa.string()),
-    ("load_batch_id", pa.string()), ("source_row_number", pa.int64()),
-    ("feed_reliability", pa.float64()),
-    ("first_name", pa.string()), ("first_name_canon", pa.string()),
+NAME_KEYS = ("full_name_only", "first_name", "middle_names", "surname", "full_name",
+             "former_surname")
+NAME_SCHEMA = pa.schema([
+    ("k", pa.int64()), ("first_name", pa.string()), ("first_name_canon", pa.string()),
     ("first_name_metaphone", pa.string()), ("first_initial", pa.string()),
     ("middle_names", pa.string()), ("surname", pa.string()),
     ("surname_parts", pa.list_(pa.string())), ("surname_metaphone", pa.string()),
     ("former_surname", pa.string()), ("generation", pa.string()),
-    ("is_initial_only", pa.bool_()), ("date_of_birth", pa.date32()),
-    ("dob_quality", pa.string()), ("sex", pa.string()),
-    ("nhs_number", pa.string()), ("upn", pa.string()), ("former_upn", pa.string()),
-    ("ni_number", pa.string()), ("uprn", pa.string()), ("postcode", pa.string()),
-    ("postcode_outward", pa.string()), ("postcode_sector", pa.string()),
-    ("address_norm", pa.string()), ("flat", pa.string()), ("house_number", pa.string()),
-    ("house_name", pa.string()), ("street", pa.string()),
-    ("address_tokens", pa.list_(pa.string())),
-    ("person_ref", pa.string()), ("event_ref", pa.string()), ("event_type", pa.string()),
-    ("event_date", pa.date32()), ("role", pa.string()), ("latest_dob", pa.date32()),
-    ("orig_name", pa.string()), ("orig_date_of_birth", pa.string()),
-    ("orig_nhs_number", pa.string()), ("orig_upn", pa.string()),
-    ("orig_ni_number", pa.string()), ("orig_postcode", pa.string()),
-    ("orig_address", pa.string()),
+    ("is_initial_only", pa.bool_()),
 ])
+ADDRESS_SCHEMA = pa.schema([
+    ("k", pa.int64()), ("address_norm", pa.string()), ("flat", pa.string()),
+    ("house_number", pa.string()), ("house_name", pa.string()), ("street", pa.string()),
+    ("address_tokens", pa.list_(pa.string())), ("found_postcode", pa.string()),
+])
+BATCH = 50_000
 
 
-def _name(row: dict[str, Any], full_name_only: bool) -> names.NameParts:
-    if full_name_only or not (row["first_name"] or row["surname"]):
+def _name_parts(row: dict[str, Any]) -> names.NameParts:
+    if row["full_name_only"] or not (row["first_name"] or row["surname"]):
         return names.parse_full_name(row["full_name"] or "")
     given = names.standardise_forename(row["first_name"]).split()
     middle = " ".join([*given[1:], names.standardise_forename(row["middle_names"])]).strip()
@@ -73,31 +55,10 @@ def _name(row: dict[str, Any], full_name_only: bool) -> names.NameParts:
     )
 
 
-def _dob(row: dict[str, Any], today: dt.date) -> tuple[dt.date | None, str]:
-    dob = row["date_of_birth"]
-    if dob is None and row["date_of_birth_raw"]:
-        dob = dates.parse_date(row["date_of_birth_raw"], reference_date=today)
-    quality = dates.dob_quality(dob, today)
-    return (dob if quality == "ok" else None), quality
-
-
-def _address_text(row: dict[str, Any]) -> str:
-    lines = [row["address"], row["address_line_1"], row["address_line_2"],
-             row["address_line_3"], row["address_line_4"], row["town"]]
-    return ", ".join(str(v) for v in lines if v)
-
-
-def _valid(value: Any, check: Any) -> str | None:
-    """The identifier in clean form (no spaces or punctuation) when it passes its check."""
-    return "".join(ch for ch in str(value) if ch.isalnum()).upper() if value and check(value) \
-        else None
-
-
-def _identity(row: dict[str, Any], full_name_only: bool, today: dt.date) -> dict[str, Any]:
-    parts = _name(row, full_name_only)
+def standardise_name(row: dict[str, Any]) -> dict[str, Any]:
+    parts = _name_parts(row)
     first = parts.first_name or ""
     surname = parts.surname or ""
-    dob, dob_quality = _dob(row, today)
     return {
         "first_name": first or None,
         "first_name_canon": names.canonical_forename(first) or None,
@@ -110,62 +71,142 @@ def _identity(row: dict[str, Any], full_name_only: bool, today: dt.date) -> dict
         "former_surname": names.standardise_surname(row["former_surname"]) or None,
         "generation": parts.generation,
         "is_initial_only": parts.is_initial_only,
-        "date_of_birth": dob,
-        "dob_quality": dob_quality,
-        "sex": SEX_CODES.get(str(row["sex"] or "").strip().upper()),
-        "nhs_number": _valid(row["nhs_number"], is_valid_nhs_number),
-        "upn": _valid(row["upn"], is_valid_upn),
-        "former_upn": _valid(row["former_upn"], is_valid_upn),
-        "ni_number": _valid(row["ni_number"], is_valid_ni_number),
-        "orig_name": " ".join(filter(None, [row["first_name"], row["middle_names"],
-                                            row["surname"]])) or row["full_name"],
-        "orig_date_of_birth": row["date_of_birth_raw"],
-        "orig_nhs_number": row["nhs_number"],
-        "orig_upn": row["upn"],
-        "orig_ni_number": row["ni_number"],
     }
 
 
-def _address(row: dict[str, Any]) -> dict[str, Any]:
-    text = _address_text(row)
-    parsed = addresses.parse_address(text) if text else None
-    raw_postcode = row["postcode"] or (parsed.postcode if parsed else None)
-    postcode = normalise_postcode(raw_postcode) if is_valid_postcode(raw_postcode or "") else None
-    uprn = clean_uprn(row["uprn"]) if is_valid_uprn(row["uprn"]) else None
+def standardise_address(text: str) -> dict[str, Any]:
+    parsed = addresses.parse_address(text)
     return {
-        "uprn": uprn,
-        "postcode": postcode,
-        "postcode_outward": outward_code(postcode) if postcode else None,
-        "postcode_sector": postcode_sector(postcode) if postcode else None,
-        "address_norm": addresses.normalise_address(text) or None if text else None,
-        "flat": parsed.flat if parsed else None,
-        "house_number": parsed.house_number if parsed else None,
-        "house_name": parsed.house_name if parsed else None,
-        "street": parsed.street if parsed else None,
-        "address_tokens": list(parsed.tokens) if parsed and parsed.tokens else None,
-        "orig_postcode": row["postcode"],
-        "orig_address": text or None,
+        "address_norm": addresses.normalise_address(text) or None,
+        "flat": parsed.flat, "house_number": parsed.house_number,
+        "house_name": parsed.house_name, "street": parsed.street,
+        "address_tokens": list(parsed.tokens) or None, "found_postcode": parsed.postcode,
     }
 
 
-def standardise_rows(rows: Iterator[dict[str, Any]], full_name_feeds: set[str],
-                     today: dt.date) -> Iterator[dict[str, Any]]:
-    keep = ("record_id", "feed", "source_record_id", "load_batch_id", "source_row_number",
-            "feed_reliability", "person_ref", "event_ref", "event_type", "event_date", "role")
-    for row in rows:
-        out = {k: row[k] for k in keep}
-        out["latest_dob"] = None
-        out.update(_identity(row, row["feed"] in full_name_feeds, today))
-        out.update(_address(row))
-        yield out
-
-
-def to_arrow(rows: Iterator[dict[str, Any]], batch_size: int = 50_000) -> Iterator[pa.RecordBatch]:
+def _batches(rows: Iterable[dict[str, Any]], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     batch: list[dict[str, Any]] = []
     for row in rows:
         batch.append(row)
-        if len(batch) >= batch_size:
-            yield pa.RecordBatch.from_pylist(batch, schema=SCHEMA)
+        if len(batch) >= BATCH:
+            yield pa.RecordBatch.from_pylist(batch, schema=schema)
             batch = []
     if batch:
-        yield pa.RecordBatch.from_pylist(batch, schema=SCHEMA)
+        yield pa.RecordBatch.from_pylist(batch, schema=schema)
+
+
+def _python_table(con: duckdb.DuckDBPyConnection, name: str, source_sql: str,
+                  fn: Any, schema: pa.Schema) -> None:
+    """Run ``fn`` over each distinct row of ``source_sql`` (which has a key ``k``)."""
+    rows = con.execute(source_sql).fetchall()
+    cols = [d[0] for d in con.description or []]
+    out = ({"k": r[0], **fn(dict(zip(cols, r, strict=True)))} for r in rows)
+    table = pa.Table.from_batches(list(_batches(out, schema)), schema=schema)
+    con.register("_tmp_std_arrow", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _tmp_std_arrow")
+    con.unregister("_tmp_std_arrow")
+
+
+def _key(cols: Iterable[str]) -> str:
+    return ", ".join(f"coalesce(CAST({c} AS VARCHAR), '\\x00')" for c in cols)
+
+
+def build_lookups(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """_tmp_std_names and _tmp_std_addresses: one standardised row per distinct value."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_std_name_keys AS SELECT row_number() OVER () "
+                f"AS k, * FROM (SELECT DISTINCT {', '.join(NAME_KEYS)} FROM {source})")
+    _python_table(con, "_tmp_std_names", "SELECT * FROM _tmp_std_name_keys", standardise_name,
+                  NAME_SCHEMA)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_std_address_keys AS SELECT row_number() "
+                f"OVER () AS k, address_text FROM (SELECT DISTINCT address_text FROM {source} "
+                f"WHERE address_text IS NOT NULL)")
+    _python_table(con, "_tmp_std_address_rows", "SELECT * FROM _tmp_std_address_keys",
+                  lambda r: standardise_address(r["address_text"]), ADDRESS_SCHEMA)
+    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_std_addresses AS SELECT k.address_text, "
+                "a.* EXCLUDE (k) FROM _tmp_std_address_keys k JOIN _tmp_std_address_rows a "
+                "USING (k)")
+
+
+def parse_loose_dates(con: duckdb.DuckDBPyConnection, source: str, today: dt.date) -> None:
+    """Dates of birth ingest could not read with the feed's formats, tried again in Python."""
+    raws = [r[0] for r in con.execute(
+        f"SELECT DISTINCT date_of_birth_raw FROM {source} WHERE date_of_birth IS NULL "
+        f"AND date_of_birth_raw IS NOT NULL").fetchall()]
+    table = pa.table({"raw": pa.array(raws, pa.string()),
+                      "parsed": pa.array([dates.parse_date(r, reference_date=today)
+                                          for r in raws], pa.date32())})
+    con.register("_tmp_std_arrow", table)
+    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_std_dates AS SELECT * FROM _tmp_std_arrow")
+    con.unregister("_tmp_std_arrow")
+
+
+def _dob_quality_sql(dob: str, today: dt.date) -> str:
+    placeholders = ", ".join(f"DATE '{d.isoformat()}'" for d in sorted(dates.PLACEHOLDER_DATES))
+    today_sql = f"DATE '{today.isoformat()}'"
+    return (f"CASE WHEN {dob} IS NULL THEN 'missing' WHEN {dob} IN ({placeholders}) "
+            f"THEN 'placeholder' WHEN {dob} > {today_sql} THEN 'future' "
+            f"WHEN {dob} < {today_sql} - INTERVAL {dates.MAX_PLAUSIBLE_AGE + 1} YEAR "
+            f"THEN 'implausible' ELSE 'ok' END")
+
+
+SEX_SQL = ("CASE WHEN upper(trim(s.sex)) IN ('M', 'MALE', 'MAN', 'BOY', '1') THEN 'M' "
+           "WHEN upper(trim(s.sex)) IN ('F', 'FEMALE', 'WOMAN', 'GIRL', '2') THEN 'F' END")
+
+
+def _valid_id(column: str, check: str) -> str:
+    return f"CASE WHEN {check} THEN {squashed(column)} END"
+
+
+def person_records_sql(source: str, today: dt.date) -> str:
+    dob = "coalesce(s.date_of_birth, d.parsed)"
+    pc = "upper(regexp_replace(coalesce(s.postcode, s.found_postcode), '[^0-9A-Za-z]', '', 'g'))"
+    postcode = (f"CASE WHEN regexp_full_match({pc}, '{POSTCODE_PATTERN}') THEN "
+                f"substr({pc}, 1, length({pc}) - 3) || ' ' || right({pc}, 3) END")
+    uprn = "ltrim(regexp_replace(trim(s.uprn), '\\.0$', ''), '0')"
+    quality = _dob_quality_sql(dob, today)
+    return f"""
+    WITH s0 AS (SELECT src.*, a.* EXCLUDE (address_text)
+                FROM {source} src LEFT JOIN _tmp_std_addresses a USING (address_text)),
+    s AS (SELECT s0.*, {postcode.replace("s.", "s0.")} AS pc_norm FROM s0)
+    SELECT s.record_id, s.feed, s.source_record_id, s.load_batch_id, s.source_row_number,
+           s.feed_reliability,
+           n.first_name, n.first_name_canon, n.first_name_metaphone, n.first_initial,
+           n.middle_names, n.surname, n.surname_parts, n.surname_metaphone, n.former_surname,
+           n.generation, n.is_initial_only,
+           CASE WHEN {quality} = 'ok' THEN {dob} END AS date_of_birth,
+           {quality} AS dob_quality, {SEX_SQL} AS sex,
+           {_valid_id('s.nhs_number', nhs_valid_sql('s.nhs_number'))} AS nhs_number,
+           {_valid_id('s.upn', upn_valid_sql('s.upn'))} AS upn,
+           {_valid_id('s.former_upn', upn_valid_sql('s.former_upn'))} AS former_upn,
+           {_valid_id('s.ni_number', ni_valid_sql('s.ni_number'))} AS ni_number,
+           CASE WHEN regexp_full_match({uprn}, '[0-9]{{1,12}}') THEN {uprn} END AS uprn,
+           s.pc_norm AS postcode,
+           split_part(s.pc_norm, ' ', 1) AS postcode_outward,
+           left(s.pc_norm, length(s.pc_norm) - 2) AS postcode_sector,
+           s.address_norm, s.flat, s.house_number, s.house_name, s.street, s.address_tokens,
+           s.person_ref, s.event_ref, s.event_type, s.event_date, s.role,
+           CAST(NULL AS DATE) AS latest_dob,
+           coalesce(NULLIF(concat_ws(' ', s.first_name, s.middle_names, s.surname), ''),
+                    s.full_name) AS orig_name,
+           s.date_of_birth_raw AS orig_date_of_birth, s.nhs_number AS orig_nhs_number,
+           s.upn AS orig_upn, s.ni_number AS orig_ni_number, s.postcode AS orig_postcode,
+           s.address_text AS orig_address
+    FROM s
+    JOIN _tmp_std_name_keys nk ON ({_key('s.' + c for c in NAME_KEYS)}) =
+                                  ({_key('nk.' + c for c in NAME_KEYS)})
+    JOIN _tmp_std_names n ON n.k = nk.k
+    LEFT JOIN _tmp_std_dates d ON d.raw = s.date_of_birth_raw
+    ORDER BY s.record_id
+    """
+
+
+def address_text_sql() -> str:
+    lines = ", ".join(["address", "address_line_1", "address_line_2", "address_line_3",
+                       "address_line_4", "town"])
+    return f"NULLIF(concat_ws(', ', {lines}), '')"
+
+
+def full_name_only_sql(feeds: set[str]) -> str:
+    if not feeds:
+        return "false"
+    return "feed IN (" + ", ".join(q(f) for f in sorted(feeds)) + ")"

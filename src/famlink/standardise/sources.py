@@ -51,6 +51,16 @@ def union_sql(con: duckdb.DuckDBPyConnection, project: Project, feeds: list[Feed
     return "\nUNION ALL\n".join(parts) if parts else None
 
 
+def empty_union_sql(columns: dict[str, str]) -> str:
+    """The shape ``union_sql`` returns, with no rows (no person feed loaded yet)."""
+    lineage = ("CAST(NULL AS VARCHAR) AS record_id, CAST(NULL AS VARCHAR) AS feed, "
+               "CAST(NULL AS VARCHAR) AS source_record_id, CAST(NULL AS VARCHAR) AS "
+               "load_batch_id, CAST(NULL AS BIGINT) AS source_row_number, "
+               "CAST(NULL AS DOUBLE) AS feed_reliability")
+    cols = ", ".join(f"CAST(NULL AS {t}) AS {ident(n)}" for n, t in columns.items())
+    return f"SELECT {lineage}, {cols} WHERE false"
+
+
 def person_columns() -> dict[str, str]:
     """The canonical columns the person standardiser reads, with their warehouse types."""
     cols: dict[str, str] = {}

@@ -11,7 +11,12 @@ from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
 from famlink.standardise import people
 from famlink.standardise.events import events_sql, record_groups_sql
-from famlink.standardise.sources import is_person_feed, person_columns, union_sql
+from famlink.standardise.sources import (
+    empty_union_sql,
+    is_person_feed,
+    person_columns,
+    union_sql,
+)
 
 ADDRESSES_SQL = """
 CREATE OR REPLACE TABLE addresses AS
@@ -28,26 +33,21 @@ BATCH = 20_000
 def _person_records(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress,
                     today: dt.date) -> int:
     feeds = [f for f in project.feeds.values() if is_person_feed(f)]
-    sql = union_sql(con, project, feeds, person_columns())
-    con.register("_tmp_standardise_batch", people.SCHEMA.empty_table())
-    con.execute("CREATE OR REPLACE TABLE person_records AS SELECT * FROM _tmp_standardise_batch")
-    con.unregister("_tmp_standardise_batch")
-    if sql is None:
-        return 0
-    total = int(scalar(con, f"SELECT count(*) FROM ({sql})") or 0)
+    sql = union_sql(con, project, feeds, person_columns()) or empty_union_sql(person_columns())
     full_name_only = {f.name for f in feeds
                       if "full_name" in f.columns and "first_name" not in f.columns}
-    reader = con.cursor().execute(sql).to_arrow_reader(BATCH)
-    assert reader is not None
-    rows = (row for batch in reader for row in batch.to_pylist())
-    done = 0
-    for out in people.to_arrow(people.standardise_rows(rows, full_name_only, today), BATCH):
-        con.register("_tmp_standardise_batch", out)
-        con.execute("INSERT INTO person_records SELECT * FROM _tmp_standardise_batch")
-        con.unregister("_tmp_standardise_batch")
-        done += out.num_rows
-        progress("standardise people", done, total)
-    return done
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_std_source AS SELECT *, "
+                f"{people.full_name_only_sql(full_name_only)} AS full_name_only, "
+                f"{people.address_text_sql()} AS address_text FROM ({sql})")
+    progress("standardise names and addresses", 0, 3)
+    people.build_lookups(con, "_tmp_std_source")
+    progress("standardise dates of birth", 1, 3)
+    people.parse_loose_dates(con, "_tmp_std_source", today)
+    progress("standardise person records", 2, 3)
+    con.execute("CREATE OR REPLACE TABLE person_records AS "
+                + people.person_records_sql("_tmp_std_source", today))
+    progress("standardise person records", 3, 3)
+    return int(scalar(con, "SELECT count(*) FROM person_records") or 0)
 
 
 def _apply_min_ages(project: Project, con: duckdb.DuckDBPyConnection) -> None:
