@@ -11,6 +11,9 @@ placeholder, in the future or implausible is kept as text and flagged in ``dob_q
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -38,6 +41,7 @@ ADDRESS_SCHEMA = pa.schema([
     ("address_tokens", pa.list_(pa.string())), ("found_postcode", pa.string()),
 ])
 BATCH = 50_000
+PARALLEL_FROM = 20_000  # distinct values; below this a second process costs more than it saves
 
 
 def _name_parts(row: dict[str, Any]) -> names.NameParts:
@@ -84,6 +88,10 @@ def standardise_address(text: str) -> dict[str, Any]:
     }
 
 
+def standardise_address_row(row: dict[str, Any]) -> dict[str, Any]:
+    return standardise_address(row["address_text"])
+
+
 def _batches(rows: Iterable[dict[str, Any]], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     batch: list[dict[str, Any]] = []
     for row in rows:
@@ -95,12 +103,28 @@ def _batches(rows: Iterable[dict[str, Any]], schema: pa.Schema) -> Iterator[pa.R
         yield pa.RecordBatch.from_pylist(batch, schema=schema)
 
 
+def _apply(fn: Any, cols: list[str], rows: list[tuple]) -> list[dict[str, Any]]:
+    return [{"k": r[0], **fn(dict(zip(cols, r, strict=True)))} for r in rows]
+
+
+def parallel_apply(fn: Any, cols: list[str], rows: list[tuple]) -> list[dict[str, Any]]:
+    """``_apply`` split over the machine's cores (forked workers) when there is enough work."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(rows) < PARALLEL_FROM:
+        return _apply(fn, cols, rows)
+    size = -(-len(rows) // workers)
+    chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = pool.map(_apply, [fn] * len(chunks), [cols] * len(chunks), chunks)
+        return [row for part in parts for row in part]
+
+
 def _python_table(con: duckdb.DuckDBPyConnection, name: str, source_sql: str,
                   fn: Any, schema: pa.Schema) -> None:
     """Run ``fn`` over each distinct row of ``source_sql`` (which has a key ``k``)."""
     rows = con.execute(source_sql).fetchall()
     cols = [d[0] for d in con.description or []]
-    out = ({"k": r[0], **fn(dict(zip(cols, r, strict=True)))} for r in rows)
+    out = parallel_apply(fn, cols, rows)
     table = pa.Table.from_batches(list(_batches(out, schema)), schema=schema)
     con.register("_tmp_std_arrow", table)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _tmp_std_arrow")
@@ -121,7 +145,7 @@ def build_lookups(con: duckdb.DuckDBPyConnection, source: str) -> None:
                 f"OVER () AS k, address_text FROM (SELECT DISTINCT address_text FROM {source} "
                 f"WHERE address_text IS NOT NULL)")
     _python_table(con, "_tmp_std_address_rows", "SELECT * FROM _tmp_std_address_keys",
-                  lambda r: standardise_address(r["address_text"]), ADDRESS_SCHEMA)
+                  standardise_address_row, ADDRESS_SCHEMA)
     con.execute("CREATE OR REPLACE TEMP TABLE _tmp_std_addresses AS SELECT k.address_text, "
                 "a.* EXCLUDE (k) FROM _tmp_std_address_keys k JOIN _tmp_std_address_rows a "
                 "USING (k)")
