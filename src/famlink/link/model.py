@@ -13,7 +13,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
+from splink.internals.exceptions import SplinkException
 
+from famlink.errors import FamlinkError
 from famlink.link.settings import MatchingConfig, splink_settings
 
 LAMBDA_RULES: list[Any] = [
@@ -23,6 +25,7 @@ LAMBDA_RULES: list[Any] = [
 TF_COLUMNS = ("first_name", "surname")
 
 logging.getLogger("splink").setLevel(logging.WARNING)
+log = logging.getLogger(__name__)
 
 
 def make_linker(records: pa.Table, settings: Any, *, explain: bool = False) -> Linker:
@@ -44,9 +47,19 @@ def train(records: pa.Table, config: MatchingConfig) -> dict[str, Any]:
     linker.training.estimate_probability_two_random_records_match([*LAMBDA_RULES],
                                                                   recall=t.recall)
     linker.training.estimate_u_using_random_sampling(max_pairs=t.u_max_pairs, seed=t.seed)
+    trained = 0
     for rule in t.em_blocking:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True)
+            trained += 1
+        except SplinkException as exc:
+            log.warning("EM training on %r skipped: %s", rule, str(exc).splitlines()[0])
+    if not trained:
+        raise FamlinkError(
+            f"too few records to train the matching model ({records.num_rows} profiles): no "
+            "training rule produced comparisons. Load more data, or set `model:` in "
+            "matching.yaml to a model saved by an earlier run (models/link-*.json)")
     model: dict[str, Any] = linker.misc.save_model_to_json()
     return model
 

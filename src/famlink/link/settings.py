@@ -63,6 +63,8 @@ class Thresholds(Strict):
 class Training(Strict):
     seed: int = 42
     u_max_pairs: float = 2e6
+    max_records: int = Field(150_000, gt=1000, description="train on at most this many "
+                             "profiles (a seeded sample); the model is then applied to all")
     recall: float = Field(0.8, gt=0, le=1, description="assumed recall of the lambda rules")
     em_blocking: list[str] = Field(default_factory=lambda: list(DEFAULT_EM_BLOCKING))
 

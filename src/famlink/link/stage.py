@@ -1,8 +1,11 @@
 """The link stage: person_records -> match_pairs, persons, person_membership, review_queue.
 
-Steps: prepare the matching columns, train the model on the data (or reuse a saved one),
-score blocked pairs, cluster them under the constraints (cannot-link groups, conflicting
-identifiers, human decisions), give clusters their stable person IDs, and write the tables.
+Steps: prepare the matching columns and collapse records whose matching values are all
+identical into one *profile* (a child in thirty termly returns is one profile, not 435
+pairs); train the model on the profiles (or reuse a saved one); score blocked pairs of
+profiles; cluster them under the constraints (cannot-link groups, conflicting identifiers,
+adults-only feeds, human decisions); give clusters their stable person IDs; write the tables.
+A profile is named by its smallest record id, so every pair shown is a real record pair.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from famlink.engine import arrow_table, scalar, table_exists, transaction
 from famlink.link import model as splink_model
@@ -25,7 +29,7 @@ from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
 
 LINK_INPUT_SQL = """
-SELECT record_id, feed, first_name, first_name_canon, first_name_metaphone, first_initial,
+SELECT record_id, first_name, first_name_canon, first_name_metaphone, first_initial,
        coalesce(is_initial_only, false) AS is_initial_only, surname, surname_metaphone,
        list_distinct(list_concat(coalesce(surname_parts, []),
            coalesce(string_split(former_surname, ' '), []))) AS surname_all,
@@ -35,22 +39,42 @@ SELECT record_id, feed, first_name, first_name_canon, first_name_metaphone, firs
             WHEN postcode IS NOT NULL AND coalesce(house_number, house_name) IS NOT NULL
             THEN concat_ws('|', coalesce(flat, ''), coalesce(house_number, house_name),
                            postcode) END AS dwelling,
-       nhs_number, upn, ni_number
-FROM person_records ORDER BY record_id
+       nhs_number, upn, ni_number, generation
+FROM person_records
 """
+PROFILE_COLUMNS = ("first_name", "first_name_canon", "first_name_metaphone", "first_initial",
+                   "is_initial_only", "surname", "surname_metaphone", "surname_all", "dob",
+                   "sex", "postcode", "postcode_sector", "uprn", "house_number",
+                   "address_norm", "dwelling", "nhs_number", "upn", "ni_number", "generation")
+LINK_RECORDS_SQL = f"""
+CREATE OR REPLACE TEMP TABLE _tmp_link_records AS
+SELECT *, min(record_id) OVER (PARTITION BY {", ".join(PROFILE_COLUMNS)}) AS profile_id
+FROM ({LINK_INPUT_SQL})
+"""
+PROFILES_SQL = ("SELECT * EXCLUDE (profile_id) FROM _tmp_link_records "
+                "WHERE record_id = profile_id ORDER BY record_id")
 RECORDS_SQL = """
-SELECT p.record_id, p.nhs_number, p.upn, p.ni_number, p.date_of_birth, p.generation,
-       p.latest_dob,
-       (p.nhs_number IS NOT NULL OR p.upn IS NOT NULL OR p.ni_number IS NOT NULL OR
-        (NOT coalesce(p.is_initial_only, true) AND p.surname IS NOT NULL
-         AND p.date_of_birth IS NOT NULL)) AS strong,
-       coalesce((SELECT list(g.group_key ORDER BY g.group_key) FROM record_groups g
-                 WHERE g.record_id = p.record_id), []) AS groups
-FROM person_records p ORDER BY p.record_id
+SELECT r.profile_id, any_value(p.nhs_number), any_value(p.upn), any_value(p.ni_number),
+       any_value(p.date_of_birth), any_value(p.generation), min(p.latest_dob),
+       bool_or(p.nhs_number IS NOT NULL OR p.upn IS NOT NULL OR p.ni_number IS NOT NULL OR
+               (NOT coalesce(p.is_initial_only, true) AND p.surname IS NOT NULL
+                AND p.date_of_birth IS NOT NULL)) AS strong,
+       coalesce(list(DISTINCT g.group_key ORDER BY g.group_key)
+                FILTER (WHERE g.group_key IS NOT NULL), []) AS groups
+FROM _tmp_link_records r JOIN person_records p USING (record_id)
+LEFT JOIN record_groups g USING (record_id)
+GROUP BY r.profile_id ORDER BY r.profile_id
 """
+TRAINING_SAMPLE_SQL = PROFILES_SQL.replace(
+    "ORDER BY record_id", "ORDER BY hash(record_id), record_id LIMIT {n}")
+
+
+def _profile_of(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT record_id, profile_id FROM _tmp_link_records").fetchall())
 
 
 def _records(con: duckdb.DuckDBPyConnection, must_not: list[tuple[str, str]]) -> list[Record]:
+    """One clustering record per profile, carrying the constraints of all its records."""
     extra: dict[str, list[str]] = {}
     for i, (left, right) in enumerate(must_not):
         extra.setdefault(left, []).append(f"decision:{i}")
@@ -69,19 +93,21 @@ def _previous_membership(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT record_id, person_id FROM person_membership").fetchall())
 
 
-def _trained_model(project: Project, config: MatchingConfig, records: pa.Table,
+def _trained_model(project: Project, con: duckdb.DuckDBPyConnection, config: MatchingConfig,
                    progress: Progress) -> dict[str, Any]:
     if config.model:
-        return json.loads((project.root / config.model).read_text())
+        return dict(json.loads((project.root / config.model).read_text()))
     progress("link: training", 0, 1)
-    return splink_model.train(records, config)
+    sample = arrow_table(con, TRAINING_SAMPLE_SQL.format(n=int(config.training.max_records)))
+    return splink_model.train(sample, config)
 
 
 def _write_membership(con: duckdb.DuckDBPyConnection, ids: dict[str, str]) -> None:
     table = pa.table({"record_id": list(ids), "person_id": list(ids.values())})
     con.register("_tmp_link_ids", table)
     con.execute("CREATE OR REPLACE TABLE person_membership AS SELECT i.record_id, i.person_id, "
-                "p.feed FROM _tmp_link_ids i JOIN person_records p USING (record_id) "
+                "p.feed, r.profile_id FROM _tmp_link_ids i JOIN person_records p "
+                "USING (record_id) JOIN _tmp_link_records r USING (record_id) "
                 "ORDER BY i.person_id, i.record_id")
     con.unregister("_tmp_link_ids")
 
@@ -113,9 +139,15 @@ ORDER BY abs(q.match_weight - {high}), q.record_id_l, q.record_id_r
 def _write_history(con: duckdb.DuckDBPyConnection, run_id: str, events: list[IdEvent]) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS person_id_history (run_id VARCHAR, event VARCHAR, "
                 "person_id VARCHAR, other_person_id VARCHAR, records BIGINT)")
-    con.executemany("INSERT INTO person_id_history VALUES (?, ?, ?, ?, ?)",
-                    [(run_id, e.event, e.person_id, e.other_person_id, e.records)
-                     for e in events])
+    table = pa.table({
+        "run_id": pa.array([run_id] * len(events), pa.string()),
+        "event": pa.array([e.event for e in events], pa.string()),
+        "person_id": pa.array([e.person_id for e in events], pa.string()),
+        "other_person_id": pa.array([e.other_person_id for e in events], pa.string()),
+        "records": pa.array([e.records for e in events], pa.int64())})
+    con.register("_tmp_link_history", table)
+    con.execute("INSERT INTO person_id_history SELECT * FROM _tmp_link_history")
+    con.unregister("_tmp_link_history")
 
 
 def _write_run(con: duckdb.DuckDBPyConnection, run_id: str, model: dict[str, Any],
@@ -138,19 +170,27 @@ def save_model(project: Project, run_id: str, model: dict[str, Any]) -> Path:
 def run_link(project: Project, con: duckdb.DuckDBPyConnection,
              progress: Progress) -> StageResult:
     config = load_matching(project.root)
-    run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    records = arrow_table(con, LINK_INPUT_SQL)
-    model = _trained_model(project, config, records, progress)
-    progress("link: scoring pairs", 0, 1)
-    pairs = splink_model.predict(records, model, config.thresholds.keep_pairs)
-    decisions = current_decisions(state_path(project.root))
-    must = [(d.record_id_l, d.record_id_r) for d in decisions if d.decision == "must_link"]
-    must_not = [(d.record_id_l, d.record_id_r) for d in decisions if d.decision == "must_not_link"]
-    progress("link: clustering", 0, 1)
-    edges = zip(pairs.column("match_weight").to_pylist(), pairs.column("record_id_l").to_pylist(),
-                pairs.column("record_id_r").to_pylist(), strict=True)
     t = config.thresholds
+    run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    con.execute(LINK_RECORDS_SQL)
+    model = _trained_model(project, con, config, progress)
+    progress("link: scoring pairs", 0, 1)
+    profiles = arrow_table(con, PROFILES_SQL)
+    pairs = splink_model.predict(profiles, model, t.keep_pairs)
+    profile_of = _profile_of(con)
+    decisions = current_decisions(state_path(project.root))
+    must = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
+            for d in decisions if d.decision == "must_link"]
+    must_not = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
+                for d in decisions if d.decision == "must_not_link"]
+    progress("link: clustering", 0, 1)
+    strong_enough = pairs.filter(pc.greater_equal(pairs.column("match_weight"),
+                                                  min(t.link, t.weak_link)))
+    edges = zip(strong_enough.column("match_weight").to_pylist(),
+                strong_enough.column("record_id_l").to_pylist(),
+                strong_enough.column("record_id_r").to_pylist(), strict=True)
     labels = cluster(_records(con, must_not), edges, t.link, must, t.weak_margin, t.weak_link)
+    labels = {rid: labels[profile] for rid, profile in profile_of.items()}
     ids, events = assign_person_ids(labels, _previous_membership(con))
     with transaction(con):
         con.register("_tmp_link_pairs", pairs)
@@ -163,7 +203,8 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
                                       high=config.thresholds.link))
         _write_history(con, run_id, events)
         counts = {
-            "person_records": records.num_rows,
+            "person_records": len(profile_of),
+            "profiles": profiles.num_rows,
             "pairs scored": pairs.num_rows,
             "persons": int(scalar(con, "SELECT count(*) FROM persons") or 0),
             "review queue": int(scalar(con, "SELECT count(*) FROM review_queue") or 0),

@@ -3,8 +3,8 @@
 Reads ``records.csv`` (feed, source_record_id, person_id) and ``persons.csv`` (twin_of,
 same_name_father_of) and reports: pairwise and B-cubed scores, the hard cases (twins and
 same-name fathers and sons wrongly merged), and recall by kind of difference between the two
-records of a true pair: how many such pairs were scored at all (blocking) and how many ended
-in the same person.
+records of a true pair: how many such pairs were scored at all (blocked and scoring above
+``keep_pairs``, or identical in every matching value) and how many ended in one person.
 """
 
 from __future__ import annotations
@@ -86,15 +86,17 @@ def _by_kind(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, int]]:
     out = []
     for kind, cond in DIFFERENCE_KINDS.items():
         n, scored, linked = con.execute(f"""
-            SELECT count(*), count(q.record_id_l),
+            SELECT count(*),
+                   count(*) FILTER (WHERE ml.profile_id = mr.profile_id
+                                    OR q.record_id_l IS NOT NULL),
                    count(*) FILTER (WHERE ml.person_id = mr.person_id)
             FROM _tmp_true_pairs t
             JOIN person_records l ON l.record_id = t.l_id
             JOIN person_records r ON r.record_id = t.r_id
-            LEFT JOIN match_pairs q ON q.record_id_l = least(t.l_id, t.r_id)
-                                   AND q.record_id_r = greatest(t.l_id, t.r_id)
             JOIN person_membership ml ON ml.record_id = t.l_id
             JOIN person_membership mr ON mr.record_id = t.r_id
+            LEFT JOIN match_pairs q ON q.record_id_l = least(ml.profile_id, mr.profile_id)
+                                   AND q.record_id_r = greatest(ml.profile_id, mr.profile_id)
             WHERE coalesce({cond}, false)
         """).fetchall()[0]
         out.append((kind, int(n), int(scored), int(linked)))
