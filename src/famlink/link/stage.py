@@ -46,10 +46,20 @@ PROFILE_COLUMNS = ("first_name", "first_name_canon", "first_name_metaphone", "fi
                    "is_initial_only", "surname", "surname_metaphone", "surname_all", "dob",
                    "sex", "postcode", "postcode_sector", "uprn", "house_number",
                    "address_norm", "dwelling", "nhs_number", "upn", "ni_number", "generation")
+# Identical records collapse into one profile, except a second identical record in one
+# cannot-link group (two "MR J SMITH" on one council tax account are two people).
 LINK_RECORDS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE _tmp_link_records AS
-SELECT *, min(record_id) OVER (PARTITION BY {", ".join(PROFILE_COLUMNS)}) AS profile_id
-FROM ({LINK_INPUT_SQL})
+WITH input AS ({LINK_INPUT_SQL}),
+ranked AS (
+    SELECT g.record_id, row_number() OVER (
+        PARTITION BY g.group_key, {", ".join("i." + c for c in PROFILE_COLUMNS)}
+        ORDER BY g.record_id) - 1 AS n
+    FROM record_groups g JOIN input i USING (record_id)),
+repeats AS (SELECT record_id, max(n) AS repeat_in_group FROM ranked GROUP BY record_id)
+SELECT i.*, min(i.record_id) OVER (PARTITION BY {", ".join("i." + c for c in PROFILE_COLUMNS)},
+                                   coalesce(r.repeat_in_group, 0)) AS profile_id
+FROM input i LEFT JOIN repeats r USING (record_id)
 """
 PROFILES_SQL = ("SELECT * EXCLUDE (profile_id) FROM _tmp_link_records "
                 "WHERE record_id = profile_id ORDER BY record_id")

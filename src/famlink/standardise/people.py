@@ -173,8 +173,12 @@ def _dob_quality_sql(dob: str, today: dt.date) -> str:
             f"THEN 'implausible' ELSE 'ok' END")
 
 
+TITLE_WORD = ("upper(regexp_extract(coalesce(s.title, s.full_name, s.first_name), "
+              "'^\\s*([A-Za-z]+)', 1))")
 SEX_SQL = ("CASE WHEN upper(trim(s.sex)) IN ('M', 'MALE', 'MAN', 'BOY', '1') THEN 'M' "
-           "WHEN upper(trim(s.sex)) IN ('F', 'FEMALE', 'WOMAN', 'GIRL', '2') THEN 'F' END")
+           "WHEN upper(trim(s.sex)) IN ('F', 'FEMALE', 'WOMAN', 'GIRL', '2') THEN 'F' "
+           f"WHEN {TITLE_WORD} IN ('MR', 'MASTER') THEN 'M' "
+           f"WHEN {TITLE_WORD} IN ('MRS', 'MISS', 'MS') THEN 'F' END")
 
 
 def _valid_id(column: str, check: str) -> str:
