@@ -35,9 +35,9 @@ DEFAULT_BLOCKING = [
     "l.surname_metaphone = r.surname_metaphone AND l.dob = r.dob",
     "l.first_name_canon = r.first_name_canon AND l.surname_metaphone = r.surname_metaphone",
     "l.first_name = r.surname AND l.surname = r.first_name",
-    "l.first_initial = r.first_initial AND l.surname_metaphone = r.surname_metaphone "
-    "AND l.postcode = r.postcode",
+    "l.first_initial = r.first_initial AND l.postcode = r.postcode",
     "l.first_initial = r.first_initial AND l.uprn = r.uprn",
+    "l.first_initial = r.first_initial AND l.dwelling = r.dwelling",
     "l.first_name_canon = r.first_name_canon AND l.postcode = r.postcode",
     "l.dob = r.dob AND l.postcode = r.postcode",
 ]
@@ -52,11 +52,12 @@ class Strict(BaseModel):
 
 
 class Thresholds(Strict):
-    link: float = Field(8.0, description="match weight at or above which records are one person")
+    link: float = Field(6.0, description="match weight at or above which records are one person")
     review_low: float = Field(2.0, description="pairs from here up to `link` go to review")
     keep_pairs: float = Field(-4.0, description="pairs scoring below this are not stored")
-    weak_link: float = Field(3.0, description="a weak record (initials, no date of birth) joins "
-                             "a person on a pair scoring this much, if that person clearly leads")
+    weak_link: float = Field(0.5, description="a weak record (initials, no date of birth) joins "
+                             "a person on a pair scoring this much when their addresses agree, "
+                             "if that person clearly leads")
     weak_margin: float = Field(3.0, description="how far a weak record's best person must lead")
 
 

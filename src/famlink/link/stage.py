@@ -29,7 +29,7 @@ from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
 
 LINK_INPUT_SQL = """
-SELECT record_id, first_name, first_name_canon, first_name_metaphone, first_initial,
+SELECT record_id, first_name, middle_names, first_name_canon, first_name_metaphone, first_initial,
        coalesce(is_initial_only, false) AS is_initial_only, surname, surname_metaphone,
        list_distinct(list_concat(coalesce(surname_parts, []),
            coalesce(string_split(former_surname, ' '), []))) AS surname_all,
@@ -42,7 +42,7 @@ SELECT record_id, first_name, first_name_canon, first_name_metaphone, first_init
        nhs_number, upn, ni_number, generation
 FROM person_records
 """
-PROFILE_COLUMNS = ("first_name", "first_name_canon", "first_name_metaphone", "first_initial",
+PROFILE_COLUMNS = ("first_name", "middle_names", "first_name_canon", "first_name_metaphone", "first_initial",
                    "is_initial_only", "surname", "surname_metaphone", "surname_all", "dob",
                    "sex", "postcode", "postcode_sector", "uprn", "house_number",
                    "address_norm", "dwelling", "nhs_number", "upn", "ni_number", "generation")
@@ -74,6 +74,30 @@ SELECT r.profile_id, any_value(p.nhs_number), any_value(p.upn), any_value(p.ni_n
 FROM _tmp_link_records r JOIN person_records p USING (record_id)
 LEFT JOIN record_groups g USING (record_id)
 GROUP BY r.profile_id ORDER BY r.profile_id
+"""
+# Twins share surname, date of birth and address, which together outweigh any forename in a
+# naive Bayes model. A pair whose forenames clearly differ (not the same name, nickname,
+# typo, initial, middle name used as first name, or swapped with the surname) is never
+# merged directly, whatever its weight.
+FORENAMES_DIFFER = """
+    l.first_name IS NOT NULL AND r.first_name IS NOT NULL
+    AND NOT l.is_initial_only AND NOT r.is_initial_only
+    AND l.first_name <> r.first_name
+    AND coalesce(l.first_name_canon <> r.first_name_canon, true)
+    AND jaro_winkler_similarity(l.first_name, r.first_name) < 0.85
+    AND damerau_levenshtein(l.first_name, r.first_name) > 2
+    AND l.first_name <> coalesce(r.surname, '') AND r.first_name <> coalesce(l.surname, '')
+    AND NOT contains(' ' || coalesce(r.middle_names, '') || ' ', ' ' || l.first_name || ' ')
+    AND NOT contains(' ' || coalesce(l.middle_names, '') || ' ', ' ' || r.first_name || ' ')
+"""
+PAIRS_SQL = f"""
+SELECT q.*, coalesce({FORENAMES_DIFFER}, false) AS forenames_differ,
+       coalesce(l.uprn = r.uprn OR l.dwelling = r.dwelling OR l.postcode = r.postcode,
+                false) AS address_agrees
+FROM _tmp_link_scored q
+JOIN _tmp_link_records l ON l.record_id = q.record_id_l
+JOIN _tmp_link_records r ON r.record_id = q.record_id_r
+ORDER BY q.record_id_l, q.record_id_r
 """
 TRAINING_SAMPLE_SQL = PROFILES_SQL.replace(
     "ORDER BY record_id", "ORDER BY hash(record_id), record_id LIMIT {n}")
@@ -186,7 +210,9 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
     model = _trained_model(project, con, config, progress)
     progress("link: scoring pairs", 0, 1)
     profiles = arrow_table(con, PROFILES_SQL)
-    pairs = splink_model.predict(profiles, model, t.keep_pairs)
+    con.register("_tmp_link_scored", splink_model.predict(profiles, model, t.keep_pairs))
+    pairs = arrow_table(con, PAIRS_SQL)
+    con.unregister("_tmp_link_scored")
     profile_of = _profile_of(con)
     decisions = current_decisions(state_path(project.root))
     must = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
@@ -194,8 +220,10 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
     must_not = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
                 for d in decisions if d.decision == "must_not_link"]
     progress("link: clustering", 0, 1)
-    strong_enough = pairs.filter(pc.greater_equal(pairs.column("match_weight"),
-                                                  min(t.link, t.weak_link)))
+    strong_enough = pairs.filter(pc.and_(pc.invert(pairs.column("forenames_differ")), pc.or_(
+        pc.greater_equal(pairs.column("match_weight"), t.link),
+        pc.and_(pc.greater_equal(pairs.column("match_weight"), t.weak_link),
+                pairs.column("address_agrees")))))
     edges = zip(strong_enough.column("match_weight").to_pylist(),
                 strong_enough.column("record_id_l").to_pylist(),
                 strong_enough.column("record_id_r").to_pylist(), strict=True)
