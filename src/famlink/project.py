@@ -88,6 +88,9 @@ class Feed(Strict):
         "at the event date (liable parties, tenants, claimants): a child cannot be one of them")
     min_age_roles: list[str] = Field(
         default_factory=list, description="apply min_age only to rows with one of these roles")
+    events_before_birth: bool = Field(
+        False, description="rows may be about someone not yet born (unborn child protection "
+        "plans); otherwise a person must be born by the event date")
     distinct_people_within: list[str] = Field(
         default_factory=list,
         description="rows sharing any of these (a field, or 'file') are different people: "

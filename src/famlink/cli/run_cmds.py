@@ -85,7 +85,9 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(1, "--seed", "-s"),
     ) -> None:
         """The whole demo on the embedded defaults: synthetic town -> pipeline -> report."""
+        from famlink.cli.link_cmds import print_evaluation
         from famlink.cli.synth_cmds import synthesise
+        from famlink.link.truth import evaluate
 
         with friendly_errors():
             if folder.exists():
@@ -94,6 +96,12 @@ def register(app: typer.Typer) -> None:
             loaded = project_from(folder)
             results = run_pipeline(loaded, None)
             html = show_quality(loaded)
-            console.print(f"\nData-quality report: [bold]{html}[/]")
+            con = connect(loaded.warehouse_path, read_only=True)
+            try:
+                print_evaluation(evaluate(con, loaded.root / "truth"))
+            finally:
+                con.close()
+            console.print(f"\nData-quality report: [bold]{html}[/]\nTry: famlink review -p "
+                          f"{folder}; famlink explain A B -p {folder}")
         if any(not r.ok for r in results):
             raise typer.Exit(1)

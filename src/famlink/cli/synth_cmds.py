@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import typer
 
 from famlink.cli.console import console, friendly_errors, summary_table
+from famlink.errors import FamlinkError
 
 
 def synthesise(out: Path, people: int, seed: int, error_scale: float) -> None:
@@ -32,7 +34,13 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(1, "--seed", "-s", help="Same seed, same town, byte for byte."),
         error_scale: float = typer.Option(1.0, "--error-scale", min=0.0,
                                           help="Multiplies every error rate; 0 gives clean data."),
+        force: bool = typer.Option(False, "--force", help="Replace a folder that is not empty."),
     ) -> None:
         """Generate a synthetic town: feeds, gazetteer, project config and ground truth."""
         with friendly_errors():
+            if out.exists() and any(out.iterdir()):
+                if not force:
+                    raise FamlinkError(f"{out} is not empty: choose a new folder or add --force "
+                                       "to replace it")
+                shutil.rmtree(out)
             synthesise(out, people, seed, error_scale)

@@ -23,7 +23,7 @@ from famlink.engine import arrow_table, scalar, table_exists, transaction
 from famlink.link import model as splink_model
 from famlink.link.clusters import Record, cluster
 from famlink.link.decisions import current_decisions, state_path
-from famlink.link.settings import MatchingConfig, load_matching
+from famlink.link.settings import MatchingConfig, Thresholds, load_matching
 from famlink.link.stable_ids import IdEvent, assign_person_ids
 from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
@@ -90,10 +90,13 @@ FORENAMES_DIFFER = """
     AND NOT contains(' ' || coalesce(r.middle_names, '') || ' ', ' ' || l.first_name || ' ')
     AND NOT contains(' ' || coalesce(l.middle_names, '') || ' ', ' ' || r.first_name || ' ')
 """
+STRONG = ("({p}.nhs_number IS NOT NULL OR {p}.upn IS NOT NULL OR {p}.ni_number IS NOT NULL "
+          "OR (NOT {p}.is_initial_only AND {p}.surname IS NOT NULL AND {p}.dob IS NOT NULL))")
 PAIRS_SQL = f"""
 SELECT q.*, coalesce({FORENAMES_DIFFER}, false) AS forenames_differ,
        coalesce(l.uprn = r.uprn OR l.dwelling = r.dwelling OR l.postcode = r.postcode,
-                false) AS address_agrees
+                false) AS address_agrees,
+       {STRONG.format(p="l")} AND {STRONG.format(p="r")} AS both_strong
 FROM _tmp_link_scored q
 JOIN _tmp_link_records l ON l.record_id = q.record_id_l
 JOIN _tmp_link_records r ON r.record_id = q.record_id_r
@@ -119,6 +122,22 @@ def _records(con: duckdb.DuckDBPyConnection, must_not: list[tuple[str, str]]) ->
         out.append(Record(rid, bool(strong), ids, dob, gen, (*groups, *extra.get(rid, [])),
                           latest))
     return out
+
+
+def _clusterable(pairs: pa.Table, t: Thresholds) -> pa.Array:
+    """Which scored pairs may join two groups (before the group-level constraint checks).
+
+    Never a pair whose forenames clearly differ. Two strong records: at ``link``. A weak
+    record (no date of birth, or initials only): at ``weak_link`` where the addresses agree,
+    else only at ``link_without_address`` (a name alone is a guess).
+    """
+    weight = pairs.column("match_weight")
+    address = pairs.column("address_agrees")
+    strong = pairs.column("both_strong")
+    at = lambda bar: pc.greater_equal(weight, bar)  # noqa: E731
+    allowed = pc.or_(pc.and_(at(t.link), pc.or_(strong, address)),
+                     pc.or_(pc.and_(at(t.weak_link), address), at(t.link_without_address)))
+    return pc.and_(pc.invert(pairs.column("forenames_differ")), allowed)
 
 
 def _previous_membership(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -220,10 +239,7 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
     must_not = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
                 for d in decisions if d.decision == "must_not_link"]
     progress("link: clustering", 0, 1)
-    strong_enough = pairs.filter(pc.and_(pc.invert(pairs.column("forenames_differ")), pc.or_(
-        pc.greater_equal(pairs.column("match_weight"), t.link),
-        pc.and_(pc.greater_equal(pairs.column("match_weight"), t.weak_link),
-                pairs.column("address_agrees")))))
+    strong_enough = pairs.filter(_clusterable(pairs, t))
     edges = zip(strong_enough.column("match_weight").to_pylist(),
                 strong_enough.column("record_id_l").to_pylist(),
                 strong_enough.column("record_id_r").to_pylist(), strict=True)

@@ -51,7 +51,14 @@ def _person_records(project: Project, con: duckdb.DuckDBPyConnection, progress: 
 
 
 def _apply_min_ages(project: Project, con: duckdb.DuckDBPyConnection) -> None:
-    """latest_dob: the latest birth date possible for someone on a row of an adults' feed."""
+    """latest_dob: the latest birth date possible for the person on a row.
+
+    Everyone is born by the date of an event about them (unless the feed allows unborn
+    people); on an adults' feed (``min_age``) they are that many years old by then.
+    """
+    born = [f.name for f in project.feeds.values() if not f.events_before_birth]
+    con.execute("UPDATE person_records SET latest_dob = event_date WHERE event_date IS NOT "
+                "NULL AND feed IN (SELECT unnest(?))", [born])
     for feed in project.feeds.values():
         if feed.min_age is None:
             continue

@@ -37,6 +37,8 @@ SPEC = {
     "kind": "event",
     "record_id": "row_ref",
     "reliability": 0.4,
+    "min_age": 10,
+    "min_age_roles": ["SUSPECT", "OFFENDER"],
     "distinct_people_within": ["event_ref"],
     "columns": {
         "event_ref": {"from": "incident_ref", "required": True},

@@ -32,6 +32,7 @@ SPEC = {
     "kind": "event",
     "record_id": "EpisodeID",
     "reliability": 0.7,
+    "events_before_birth": True,
     "columns": {
         "person_ref": {"from": "PersonID"},
         "role": {"from": "Role"},
