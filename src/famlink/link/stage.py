@@ -29,7 +29,8 @@ from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
 
 LINK_INPUT_SQL = """
-SELECT record_id, first_name, middle_names, first_name_canon, first_name_metaphone, first_initial,
+SELECT record_id, first_name, middle_names, first_name_canon, first_name_metaphone,
+       first_initial,
        coalesce(is_initial_only, false) AS is_initial_only, surname, surname_metaphone,
        list_distinct(list_concat(coalesce(surname_parts, []),
            coalesce(string_split(former_surname, ' '), []))) AS surname_all,
@@ -42,8 +43,8 @@ SELECT record_id, first_name, middle_names, first_name_canon, first_name_metapho
        nhs_number, upn, ni_number, generation
 FROM person_records
 """
-PROFILE_COLUMNS = ("first_name", "middle_names", "first_name_canon", "first_name_metaphone", "first_initial",
-                   "is_initial_only", "surname", "surname_metaphone", "surname_all", "dob",
+PROFILE_COLUMNS = ("first_name", "middle_names", "first_name_canon", "first_name_metaphone",
+                   "first_initial", "is_initial_only", "surname", "surname_metaphone", "surname_all", "dob",
                    "sex", "postcode", "postcode_sector", "uprn", "house_number",
                    "address_norm", "dwelling", "nhs_number", "upn", "ni_number", "generation")
 # Identical records collapse into one profile, except a second identical record in one

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import duckdb
@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from famlink.ingest.mapping import q
 from famlink.standardise import addresses, dates, names
-from famlink.standardise.identifier_sql import ni_valid_sql, nhs_valid_sql, squashed, upn_valid_sql
+from famlink.standardise.identifier_sql import nhs_valid_sql, ni_valid_sql, squashed, upn_valid_sql
 from famlink.standardise.postcodes import POSTCODE_PATTERN
 
 NAME_KEYS = ("full_name_only", "first_name", "middle_names", "surname", "full_name",
