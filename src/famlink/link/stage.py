@@ -43,10 +43,11 @@ SELECT record_id, first_name, middle_names, first_name_canon, first_name_metapho
        nhs_number, upn, ni_number, generation
 FROM person_records
 """
-PROFILE_COLUMNS = ("first_name", "middle_names", "first_name_canon", "first_name_metaphone",
-                   "first_initial", "is_initial_only", "surname", "surname_metaphone", "surname_all", "dob",
-                   "sex", "postcode", "postcode_sector", "uprn", "house_number",
-                   "address_norm", "dwelling", "nhs_number", "upn", "ni_number", "generation")
+PROFILE_COLUMNS = (
+    "first_name", "middle_names", "first_name_canon", "first_name_metaphone", "first_initial",
+    "is_initial_only", "surname", "surname_metaphone", "surname_all", "dob", "sex", "postcode",
+    "postcode_sector", "uprn", "house_number", "address_norm", "dwelling", "nhs_number", "upn",
+    "ni_number", "generation")
 # Identical records collapse into one profile, except a second identical record in one
 # cannot-link group (two "MR J SMITH" on one council tax account are two people).
 LINK_RECORDS_SQL = f"""
