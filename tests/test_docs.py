@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from famlink.cli.main import app
+from famlink.link.settings import MatchingConfig
 from famlink.project import Feed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +26,8 @@ def test_feed_examples_validate(path):
         data = yaml.safe_load(block)
         if "source" in data:
             Feed.model_validate(data)
+        elif "thresholds" in data or "blocking" in data:
+            MatchingConfig.model_validate(data)
 
 
 def test_quick_start_is_two_commands_that_exist():
