@@ -86,3 +86,12 @@ def test_an_adult_only_record_never_joins_a_child():
     recs = [strong("dad", dob=D(1980, 1, 1)), weak("ctax", latest_dob=D(1997, 4, 1))]
     labels = cluster(recs, [(12, "dad", "ctax")], threshold=8)
     assert labels["ctax"] == labels["dad"]
+
+
+def test_a_candidate_that_contradicts_is_no_rival():
+    # "MR J SMITH" (adults' feed) at the address of John Smith (1970) and his son (2012)
+    recs = [strong("dad", dob=D(1970, 1, 1)), strong("boy", dob=D(2012, 5, 5)),
+            weak("ctax", latest_dob=D(2001, 9, 1))]
+    labels = cluster(recs, [(5, "ctax", "dad"), (5, "boy", "ctax")], threshold=8, margin=3,
+                     weak_threshold=1)
+    assert labels["ctax"] == labels["dad"] and labels["boy"] == "boy"

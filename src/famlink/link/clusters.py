@@ -145,7 +145,12 @@ def _attach_weak(c: Clusterer, weak_edges: list[Edge], margin: float) -> list[Ed
         support = best.setdefault(weak, {})
         support[root] = max(support.get(root, w), w)
     for weak in sorted(best, key=lambda k: c.records[k].record_id):
-        ranked = sorted(best[weak].items(), key=lambda kv: (-kv[1], kv[0]))
+        own = c.find(weak)
+        ranked = sorted(((root, w) for root, w in best[weak].items()
+                         if not c.conflict(own, c.find(root))),  # a child cannot be rival to
+                        key=lambda kv: (-kv[1], kv[0]))           # an adult's record
+        if not ranked:
+            continue
         root, top = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else None
         if runner_up is None or top - runner_up >= margin:
