@@ -136,6 +136,8 @@ class ProjectSettings(Strict):
     warehouse: str = "warehouse/famlink.duckdb"
     reports: str = "reports"
     feeds: str = "feeds"
+    state_url: str | None = Field(None, description="SQLAlchemy URL of the app's state "
+                                  "database; default: SQLite at state/famlink.sqlite")
 
 
 class Project(BaseModel):

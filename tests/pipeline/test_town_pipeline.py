@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from famlink.engine import connect
-from famlink.link.decisions import record_decision, state_path
+from famlink.link.decisions import project_state, record_decision
 from famlink.link.explain import explain_pair
 from famlink.link.truth import evaluate
 from famlink.pipeline import run_stages
@@ -114,9 +114,9 @@ def test_human_decisions_apply_on_the_next_run(town_copy):
                   "person_membership a ON a.person_id = pa.person_id JOIN person_membership b "
                   "ON b.person_id = pb.person_id WHERE pa.nhs_number IS NULL OR pb.nhs_number "
                   "IS NULL OR pa.nhs_number = pb.nhs_number LIMIT 1")[0]
-    path = state_path(town_copy.root)
-    record_decision(path, *pair, "must_not_link", "tester", "different people on review")
-    record_decision(path, *apart, "must_link", "tester", "confirmed by the family")
+    state = project_state(town_copy)
+    record_decision(state, *pair, "must_not_link", "tester", "different people on review")
+    record_decision(state, *apart, "must_link", "tester", "confirmed by the family")
     con = connect(town_copy.warehouse_path)
     try:
         run_stages(town_copy, con, ["link"], _quiet)

@@ -10,7 +10,7 @@ import typer
 from famlink.cli.console import ProjectOption, console, friendly_errors, project_from, summary_table
 from famlink.engine import connect
 from famlink.errors import FamlinkError
-from famlink.link.decisions import record_decision, state_path
+from famlink.link.decisions import project_state, record_decision
 from famlink.link.truth import Evaluation, evaluate
 
 
@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
         """Record a human decision on two records; every later link run applies it."""
         with friendly_errors():
             loaded = project_from(project)
-            made = record_decision(state_path(loaded.root), record_a, record_b,
+            made = record_decision(project_state(loaded), record_a, record_b,
                                    "must_link" if link else "must_not_link",
                                    getpass.getuser(), reason)
         console.print(f"Recorded {made.decision} for {made.record_id_l} and "

@@ -1,29 +1,46 @@
-"""Human match decisions (must-link, must-not-link), kept apart from the warehouse.
+"""Human match decisions (must-link, must-not-link), kept in the app's state database.
 
-Decisions live in the project's state database (``state/famlink.sqlite``), so rebuilding or
-resetting the warehouse never loses them; every link run reads them and applies them as
-constraints. The latest decision on a pair wins; earlier ones stay as history.
+The state database is separate from the warehouse, so rebuilding or resetting the warehouse
+never loses a decision; every link run reads the decisions and applies them as constraints.
+It is SQLite in the project folder by default (``state/famlink.sqlite``) or any SQLAlchemy
+URL, such as PostgreSQL, given as ``state_url`` in famlink.yaml. Decisions are appended,
+never updated: the latest decision on a pair wins and the earlier ones stay as history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from famlink.errors import FamlinkError
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    func,
+    select,
+)
 
-DECISIONS_DDL = """
-CREATE TABLE IF NOT EXISTS match_decisions (
-    decision_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    record_id_l TEXT NOT NULL,
-    record_id_r TEXT NOT NULL,
-    decision TEXT NOT NULL CHECK (decision IN ('must_link', 'must_not_link')),
-    decided_by TEXT NOT NULL,
-    decided_at TEXT NOT NULL,
-    reason TEXT NOT NULL
-)"""
+from famlink.errors import FamlinkError
+from famlink.project import Project
+
+metadata = MetaData()
+match_decisions = Table(
+    "match_decisions", metadata,
+    Column("decision_id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id_l", String(200), nullable=False, index=True),
+    Column("record_id_r", String(200), nullable=False, index=True),
+    Column("decision", String(20), nullable=False),
+    Column("decided_by", String(200), nullable=False),
+    Column("decided_at", DateTime, nullable=False),
+    Column("reason", String(2000), nullable=False),
+)
+DECISIONS = ("must_link", "must_not_link")
 
 
 @dataclass(frozen=True)
@@ -32,48 +49,55 @@ class Decision:
     record_id_r: str
     decision: str
     decided_by: str
-    decided_at: str
+    decided_at: dt.datetime
     reason: str
 
 
-def state_path(project_root: Path) -> Path:
-    return project_root / "state" / "famlink.sqlite"
-
-
-def _connect(path: Path) -> sqlite3.Connection:
+def state_url(project_root: Path, configured: str | None = None) -> str:
+    if configured:
+        return configured
+    path = project_root / "state" / "famlink.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(path)
-    con.execute(DECISIONS_DDL)
-    return con
+    return f"sqlite:///{path}"
 
 
-def record_decision(path: Path, left: str, right: str, decision: str, by: str,
+def project_state(project: Project) -> Engine:
+    """The project's state database, created on first use."""
+    return open_state(state_url(project.root, project.settings.state_url))
+
+
+def open_state(url: str) -> Engine:
+    engine = create_engine(url)
+    metadata.create_all(engine)
+    return engine
+
+
+def record_decision(engine: Engine, left: str, right: str, decision: str, by: str,
                     reason: str) -> Decision:
-    if decision not in ("must_link", "must_not_link"):
+    if decision not in DECISIONS:
         raise FamlinkError(f"decision must be must_link or must_not_link, not {decision!r}")
     if left == right:
         raise FamlinkError("a decision needs two different records")
     if not reason.strip():
         raise FamlinkError("give a reason for the decision")
     left, right = sorted((left, right))
-    made = Decision(left, right, decision, by, dt.datetime.now().isoformat(timespec="seconds"),
-                    reason)
-    with _connect(path) as con:
-        con.execute("INSERT INTO match_decisions (record_id_l, record_id_r, decision, "
-                    "decided_by, decided_at, reason) VALUES (?, ?, ?, ?, ?, ?)",
-                    (made.record_id_l, made.record_id_r, made.decision, made.decided_by,
-                     made.decided_at, made.reason))
+    made = Decision(left, right, decision, by, dt.datetime.now().replace(microsecond=0),
+                    reason.strip())
+    with engine.begin() as conn:
+        conn.execute(match_decisions.insert().values(
+            record_id_l=made.record_id_l, record_id_r=made.record_id_r, decision=made.decision,
+            decided_by=made.decided_by, decided_at=made.decided_at, reason=made.reason))
     return made
 
 
-def current_decisions(path: Path) -> list[Decision]:
+def current_decisions(engine: Engine) -> list[Decision]:
     """The latest decision on each pair."""
-    if not path.exists():
-        return []
-    with _connect(path) as con:
-        rows = con.execute(
-            "SELECT record_id_l, record_id_r, decision, decided_by, decided_at, reason "
-            "FROM match_decisions d WHERE decision_id = (SELECT max(decision_id) FROM "
-            "match_decisions e WHERE e.record_id_l = d.record_id_l AND "
-            "e.record_id_r = d.record_id_r) ORDER BY record_id_l, record_id_r").fetchall()
-    return [Decision(*row) for row in rows]
+    latest = (select(func.max(match_decisions.c.decision_id))
+              .group_by(match_decisions.c.record_id_l, match_decisions.c.record_id_r))
+    query = (select(match_decisions.c.record_id_l, match_decisions.c.record_id_r,
+                    match_decisions.c.decision, match_decisions.c.decided_by,
+                    match_decisions.c.decided_at, match_decisions.c.reason)
+             .where(match_decisions.c.decision_id.in_(latest))
+             .order_by(match_decisions.c.record_id_l, match_decisions.c.record_id_r))
+    with engine.connect() as conn:
+        return [Decision(*row) for row in conn.execute(query)]

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from famlink.engine import arrow_table, scalar, table_exists, transaction
 from famlink.link import model as splink_model
 from famlink.link.clusters import Record, cluster
-from famlink.link.decisions import current_decisions, state_path
+from famlink.link.decisions import current_decisions, project_state
 from famlink.link.settings import MatchingConfig, Thresholds, load_matching
 from famlink.link.stable_ids import IdEvent, assign_person_ids
 from famlink.pipeline import Progress, StageResult
@@ -235,7 +235,7 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
     pairs = arrow_table(con, PAIRS_SQL)
     con.unregister("_tmp_link_scored")
     profile_of = _profile_of(con)
-    decisions = current_decisions(state_path(project.root))
+    decisions = current_decisions(project_state(project))
     must = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
             for d in decisions if d.decision == "must_link"]
     must_not = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
