@@ -47,3 +47,31 @@ def test_unknown_stage_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["run", "ingets", "-p", str(maker.root)])
     assert result.exit_code == 1
     assert "unknown stage" in result.output
+
+
+def test_init_writes_a_project_that_validates(tmp_path):
+    plain = runner.invoke(app, ["init", str(tmp_path / "blank")])
+    assert plain.exit_code == 0, plain.output
+    assert runner.invoke(app, ["validate", "-p", str(tmp_path / "blank")]).exit_code == 0
+    again = runner.invoke(app, ["init", str(tmp_path / "blank")])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_init_synthetic_then_ingest_conserves_rows(tmp_path):
+    town = tmp_path / "town"
+    made = runner.invoke(app, ["init", str(town), "--synthetic", "--people", "150", "--seed", "4"])
+    assert made.exit_code == 0, made.output
+    assert (town / "truth" / "records.csv").exists()
+    ran = runner.invoke(app, ["run", "ingest", "-p", str(town)])
+    assert ran.exit_code == 0, ran.output
+    report = runner.invoke(app, ["quality", "-p", str(town)])
+    assert report.exit_code == 0
+    assert " NO " not in report.output and "yes" in report.output
+
+
+def test_synth_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "keep.txt").write_text("mine")
+    refused = runner.invoke(app, ["synth", "--people", "50", "--out", str(tmp_path / "x")])
+    assert refused.exit_code == 1 and "not empty" in refused.output
+    assert (tmp_path / "x" / "keep.txt").exists()

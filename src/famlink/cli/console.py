@@ -18,7 +18,7 @@ from famlink.project import Project, load_project
 console = Console()
 if not console.is_terminal and "COLUMNS" not in os.environ:
     console = Console(width=150)  # logs and CI: wide enough for the summary tables
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 ProjectOption = typer.Option(
     None, "--project", "-p", envvar="FAMLINK_PROJECT",

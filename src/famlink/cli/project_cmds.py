@@ -14,7 +14,7 @@ from famlink.project import load_project
 
 STARTER_FEED = """\
 # One file per feed; the file name is the feed name. See `famlink fields`.
-description: An example feed: replace with your own.
+description: "An example feed: replace with your own."
 source: {path: "incoming/example/*.csv", format: csv, encoding: detect}
 kind: person
 record_id: ID
