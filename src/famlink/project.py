@@ -7,6 +7,7 @@ key and what would fix it.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from pathlib import Path
 from typing import Any, Literal
@@ -136,6 +137,9 @@ class ProjectSettings(Strict):
     warehouse: str = "warehouse/famlink.duckdb"
     reports: str = "reports"
     feeds: str = "feeds"
+    reference_date: dt.date | None = Field(
+        None, description="the date the data describes (default today): dates of birth after "
+        "it, or more than 115 years before it, are not trusted")
     state_url: str | None = Field(None, description="SQLAlchemy URL of the app's state "
                                   "database; default: SQLite at state/famlink.sqlite")
 

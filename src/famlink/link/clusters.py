@@ -45,9 +45,9 @@ class _Group:
     latest_dob: dt.date | None
 
 
-def dobs_compatible(a: dt.date, b: dt.date) -> bool:
-    """Within two years, or the same day and month (a year typo), or day and month swapped."""
-    if abs((a - b).days) <= 731:
+def dobs_compatible(a: dt.date, b: dt.date, years: float = 2.0) -> bool:
+    """Within ``years``, or the same day and month (a year typo), or day and month swapped."""
+    if abs((a - b).days) <= years * 365.25 + 1:
         return True
     return (a.month, a.day) in ((b.month, b.day), (b.day, b.month))
 
@@ -57,7 +57,8 @@ def _too_young(dobs: set[dt.date], latest: dt.date | None) -> bool:
 
 
 class Clusterer:
-    def __init__(self, records: list[Record]):
+    def __init__(self, records: list[Record], dob_years: float | None = 2.0):
+        self.dob_years = dob_years
         self.records = records
         self.index = {r.record_id: i for i, r in enumerate(records)}
         self.parent = list(range(len(records)))
@@ -90,7 +91,9 @@ class Clusterer:
             return True
         if _too_young(ga.dobs, gb.latest_dob) or _too_young(gb.dobs, ga.latest_dob):
             return True
-        return any(not dobs_compatible(x, y) for x in ga.dobs for y in gb.dobs)
+        if self.dob_years is None:
+            return False
+        return any(not dobs_compatible(x, y, self.dob_years) for x in ga.dobs for y in gb.dobs)
 
     def union(self, a: int, b: int) -> int:
         if len(self.state[a].members) < len(self.state[b].members):
@@ -160,14 +163,15 @@ def _attach_weak(c: Clusterer, weak_edges: list[Edge], margin: float) -> list[Ed
 
 def cluster(records: list[Record], edges: Iterable[Edge], threshold: float,
             must_link: Iterable[tuple[str, str]] = (), margin: float = 2.0,
-            weak_threshold: float | None = None) -> dict[str, str]:
+            weak_threshold: float | None = None,
+            dob_years: float | None = 2.0) -> dict[str, str]:
     """record_id -> cluster key, from pairs scoring at least ``threshold``.
 
     A weak record may join a strong group on a pair scoring ``weak_threshold`` or more
     (default: ``threshold``), as long as that group leads every other by ``margin``.
     """
     weak_threshold = threshold if weak_threshold is None else weak_threshold
-    c = Clusterer(records)
+    c = Clusterer(records, dob_years)
     for left, right in must_link:
         if left in c.index and right in c.index:
             a, b = c.find(c.index[left]), c.find(c.index[right])

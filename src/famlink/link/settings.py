@@ -39,7 +39,11 @@ DEFAULT_BLOCKING = [
     "l.first_initial = r.first_initial AND l.uprn = r.uprn",
     "l.first_initial = r.first_initial AND l.dwelling = r.dwelling",
     "l.first_name_canon = r.first_name_canon AND l.postcode = r.postcode",
+    "l.surname_metaphone = r.surname_metaphone AND l.postcode = r.postcode",
     "l.dob = r.dob AND l.postcode = r.postcode",
+    "l.dob = r.dob AND l.first_initial = r.first_initial",
+    "l.first_name_metaphone = r.first_name_metaphone "
+    "AND l.surname_metaphone = r.surname_metaphone",
 ]
 DEFAULT_EM_BLOCKING = [
     "l.dob = r.dob",
@@ -63,6 +67,15 @@ class Thresholds(Strict):
     weak_margin: float = Field(3.0, description="how far a weak record's best person must lead")
 
 
+class Constraints(Strict):
+    forenames_must_agree: bool = Field(
+        True, description="never merge a pair whose forenames clearly differ (keeps twins "
+        "apart); turn off only for data with no families in it")
+    dob_years_apart: float | None = Field(
+        2.0, description="dates of birth further apart than this (and not a swap or year "
+        "typo) never merge; null to turn the check off")
+
+
 class Training(Strict):
     seed: int = 42
     u_max_pairs: float = 2e6
@@ -76,6 +89,7 @@ class MatchingConfig(Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     blocking: list[str] = Field(default_factory=lambda: list(DEFAULT_BLOCKING))
     training: Training = Field(default_factory=Training)
+    constraints: Constraints = Field(default_factory=Constraints)
     model: str | None = Field(None, description="a saved model (models/link-*.json) to use "
                                                 "instead of training afresh")
 
@@ -151,6 +165,8 @@ def _address() -> cl.CustomComparison:
         cll.CustomLevel("house_number_l = house_number_r AND postcode_l = postcode_r",
                         label_for_charts="same house number and postcode"),
         cll.CustomLevel("postcode_l = postcode_r", label_for_charts="same postcode"),
+        cll.CustomLevel("jaro_winkler_similarity(address_norm_l, address_norm_r) >= 0.92",
+                        label_for_charts="similar address text"),
         cll.CustomLevel("postcode_sector_l = postcode_sector_r", label_for_charts="same sector"),
         cll.ElseLevel(),
     ])

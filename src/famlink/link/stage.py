@@ -34,7 +34,8 @@ SELECT record_id, first_name, middle_names, first_name_canon, first_name_metapho
        coalesce(is_initial_only, false) AS is_initial_only, surname, surname_metaphone,
        list_distinct(list_concat(coalesce(surname_parts, []),
            coalesce(string_split(former_surname, ' '), []))) AS surname_all,
-       strftime(date_of_birth, '%Y-%m-%d') AS dob, sex, postcode, postcode_sector, uprn,
+       strftime(date_of_birth, '%Y-%m-%d') AS dob, sex, postcode_key AS postcode,
+       postcode_sector, uprn,
        house_number, address_norm,
        CASE WHEN uprn IS NOT NULL THEN 'U' || uprn
             WHEN postcode IS NOT NULL AND coalesce(house_number, house_name) IS NOT NULL
@@ -126,7 +127,7 @@ def _records(con: duckdb.DuckDBPyConnection, must_not: list[tuple[str, str]]) ->
     return out
 
 
-def _clusterable(pairs: pa.Table, t: Thresholds) -> pa.Array:
+def _clusterable(pairs: pa.Table, t: Thresholds, forenames_must_agree: bool) -> pa.Array:
     """Which scored pairs may join two groups (before the group-level constraint checks).
 
     Never a pair whose forenames clearly differ. Two strong records: at ``link``. A weak
@@ -139,6 +140,8 @@ def _clusterable(pairs: pa.Table, t: Thresholds) -> pa.Array:
     at = lambda bar: pc.greater_equal(weight, bar)  # noqa: E731
     allowed = pc.or_(pc.and_(at(t.link), pc.or_(strong, address)),
                      pc.or_(pc.and_(at(t.weak_link), address), at(t.link_without_address)))
+    if not forenames_must_agree:
+        return allowed
     return pc.and_(pc.invert(pairs.column("forenames_differ")), allowed)
 
 
@@ -241,11 +244,12 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
     must_not = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
                 for d in decisions if d.decision == "must_not_link"]
     progress("link: clustering", 0, 1)
-    strong_enough = pairs.filter(_clusterable(pairs, t))
+    strong_enough = pairs.filter(_clusterable(pairs, t, config.constraints.forenames_must_agree))
     edges = zip(strong_enough.column("match_weight").to_pylist(),
                 strong_enough.column("record_id_l").to_pylist(),
                 strong_enough.column("record_id_r").to_pylist(), strict=True)
-    labels = cluster(_records(con, must_not), edges, t.link, must, t.weak_margin, t.weak_link)
+    labels = cluster(_records(con, must_not), edges, t.link, must, t.weak_margin, t.weak_link,
+                     config.constraints.dob_years_apart)
     labels = {rid: labels[profile] for rid, profile in profile_of.items()}
     ids, events = assign_person_ids(labels, _previous_membership(con))
     with transaction(con):

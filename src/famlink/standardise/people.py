@@ -188,6 +188,8 @@ def _valid_id(column: str, check: str) -> str:
 def person_records_sql(source: str, today: dt.date) -> str:
     dob = "coalesce(s.date_of_birth, d.parsed)"
     pc = "upper(regexp_replace(coalesce(s.postcode, s.found_postcode), '[^0-9A-Za-z]', '', 'g'))"
+    # postcode: a valid UK postcode, normalised; postcode_key: that, or the text as given
+    # (squashed) when it is not one (a typo, or a foreign postcode), for comparison only
     postcode = (f"CASE WHEN regexp_full_match({pc}, '{POSTCODE_PATTERN}') THEN "
                 f"substr({pc}, 1, length({pc}) - 3) || ' ' || right({pc}, 3) END")
     uprn = "ltrim(regexp_replace(trim(s.uprn), '\\.0$', ''), '0')"
@@ -209,6 +211,7 @@ def person_records_sql(source: str, today: dt.date) -> str:
            {_valid_id('s.ni_number', ni_valid_sql('s.ni_number'))} AS ni_number,
            CASE WHEN regexp_full_match({uprn}, '[0-9]{{1,12}}') THEN {uprn} END AS uprn,
            s.pc_norm AS postcode,
+           coalesce(s.pc_norm, CASE WHEN length({pc}) >= 3 THEN {pc} END) AS postcode_key,
            split_part(s.pc_norm, ' ', 1) AS postcode_outward,
            left(s.pc_norm, length(s.pc_norm) - 2) AS postcode_sector,
            s.address_norm, s.flat, s.house_number, s.house_name, s.street, s.address_tokens,

@@ -73,7 +73,8 @@ def run_standardise(project: Project, con: duckdb.DuckDBPyConnection,
                     progress: Progress) -> StageResult:
     result = StageResult("standardise")
     with transaction(con):
-        n_people = _person_records(project, con, progress, dt.date.today())
+        n_people = _person_records(project, con, progress,
+                                   project.settings.reference_date or dt.date.today())
         _apply_min_ages(project, con)
         ev = events_sql(con, project)
         con.execute(f"CREATE OR REPLACE TABLE events AS {ev}" if ev else
