@@ -8,6 +8,7 @@ dict Splink saves, which the link stage keeps per run so a result can be reprodu
 from __future__ import annotations
 
 import logging
+import tempfile
 from typing import Any
 
 import duckdb
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 def make_linker(records: pa.Table, settings: Any, *, explain: bool = False) -> Linker:
     con = duckdb.connect()
+    # spill to the system temp folder, never into whatever folder the command runs from
+    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/famlink-duckdb'")
     con.register("_records_arrow", records)
     con.execute("CREATE TABLE link_input AS SELECT * FROM _records_arrow")
     con.unregister("_records_arrow")

@@ -33,7 +33,8 @@ DEFAULT_BLOCKING = [
     "l.ni_number = r.ni_number",
     "l.first_name_canon = r.first_name_canon AND l.dob = r.dob",
     "l.surname_metaphone = r.surname_metaphone AND l.dob = r.dob",
-    "l.first_name_canon = r.first_name_canon AND l.surname_metaphone = r.surname_metaphone",
+    "l.first_name_canon = r.first_name_canon AND l.surname_metaphone = r.surname_metaphone "
+    "AND l.postcode_outward = r.postcode_outward",
     "l.first_name = r.surname AND l.surname = r.first_name",
     "l.first_initial = r.first_initial AND l.postcode = r.postcode",
     "l.first_initial = r.first_initial AND l.uprn = r.uprn",
@@ -43,7 +44,7 @@ DEFAULT_BLOCKING = [
     "l.dob = r.dob AND l.postcode = r.postcode",
     "l.dob = r.dob AND l.first_initial = r.first_initial",
     "l.first_name_metaphone = r.first_name_metaphone "
-    "AND l.surname_metaphone = r.surname_metaphone",
+    "AND l.surname_metaphone = r.surname_metaphone AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
 ]
 DEFAULT_EM_BLOCKING = [
     "l.dob = r.dob",
@@ -106,15 +107,24 @@ def load_matching(root: Path) -> MatchingConfig:
         raise ConfigError(problems or [ConfigProblem(path, "(file)", str(exc))]) from exc
 
 
+# Swapped names count only between full names: "A JONES" read as forename JONES, surname A
+# must not look like a swap of ALEXANDER JONES.
+_FULL = ("length(first_name_l) > 1 AND length(surname_l) > 1 AND length(first_name_r) > 1 "
+         "AND length(surname_r) > 1")
+SWAPPED = f"first_name_l = surname_r AND surname_l = first_name_r AND {_FULL}"
+SWAPPED_CLOSE = (f"jaro_winkler_similarity(first_name_l, surname_r) >= 0.9 AND "
+                 f"jaro_winkler_similarity(surname_l, first_name_r) >= 0.9 AND {_FULL}")
+
+
 def _forename() -> cl.CustomComparison:
     return cl.CustomComparison(output_column_name="first_name", comparison_levels=[
         cll.NullLevel("first_name"),
         cll.ExactMatchLevel("first_name", term_frequency_adjustments=True),
         cll.CustomLevel("first_name_canon_l = first_name_canon_r",
                         label_for_charts="same canonical forename (nickname)"),
-        cll.CustomLevel("first_name_l = surname_r AND surname_l = first_name_r",
-                        label_for_charts="forename and surname swapped"),
+        cll.CustomLevel(SWAPPED, label_for_charts="forename and surname swapped"),
         cll.JaroWinklerLevel("first_name", 0.9),
+        cll.CustomLevel(SWAPPED_CLOSE, label_for_charts="swapped, with a spelling change"),
         cll.CustomLevel("first_name_metaphone_l = first_name_metaphone_r",
                         label_for_charts="same sound"),
         cll.CustomLevel("(is_initial_only_l OR is_initial_only_r) AND "
@@ -127,11 +137,11 @@ def _surname() -> cl.CustomComparison:
     return cl.CustomComparison(output_column_name="surname", comparison_levels=[
         cll.NullLevel("surname"),
         cll.ExactMatchLevel("surname", term_frequency_adjustments=True),
-        cll.CustomLevel("first_name_l = surname_r AND surname_l = first_name_r",
-                        label_for_charts="forename and surname swapped"),
+        cll.CustomLevel(SWAPPED, label_for_charts="forename and surname swapped"),
         cll.CustomLevel("len(list_intersect(surname_all_l, surname_all_r)) > 0",
                         label_for_charts="shares a surname part or former surname"),
         cll.JaroWinklerLevel("surname", 0.9),
+        cll.CustomLevel(SWAPPED_CLOSE, label_for_charts="swapped, with a spelling change"),
         cll.CustomLevel("surname_metaphone_l = surname_metaphone_r",
                         label_for_charts="same sound"),
         cll.ElseLevel(),
@@ -164,6 +174,9 @@ def _address() -> cl.CustomComparison:
         cll.CustomLevel("dwelling_l = dwelling_r", label_for_charts="same dwelling"),
         cll.CustomLevel("house_number_l = house_number_r AND postcode_l = postcode_r",
                         label_for_charts="same house number and postcode"),
+        cll.CustomLevel("postcode_l = postcode_r AND jaro_winkler_similarity(address_norm_l, "
+                        "address_norm_r) >= 0.92", label_for_charts="same postcode, similar "
+                        "address"),
         cll.CustomLevel("postcode_l = postcode_r", label_for_charts="same postcode"),
         cll.CustomLevel("jaro_winkler_similarity(address_norm_l, address_norm_r) >= 0.92",
                         label_for_charts="similar address text"),

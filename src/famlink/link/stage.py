@@ -35,7 +35,7 @@ SELECT record_id, first_name, middle_names, first_name_canon, first_name_metapho
        list_distinct(list_concat(coalesce(surname_parts, []),
            coalesce(string_split(former_surname, ' '), []))) AS surname_all,
        strftime(date_of_birth, '%Y-%m-%d') AS dob, sex, postcode_key AS postcode,
-       postcode_sector, uprn,
+       postcode_outward, postcode_sector, uprn,
        house_number, address_norm,
        CASE WHEN uprn IS NOT NULL THEN 'U' || uprn
             WHEN postcode IS NOT NULL AND coalesce(house_number, house_name) IS NOT NULL
@@ -47,8 +47,8 @@ FROM person_records
 PROFILE_COLUMNS = (
     "first_name", "middle_names", "first_name_canon", "first_name_metaphone", "first_initial",
     "is_initial_only", "surname", "surname_metaphone", "surname_all", "dob", "sex", "postcode",
-    "postcode_sector", "uprn", "house_number", "address_norm", "dwelling", "nhs_number", "upn",
-    "ni_number", "generation")
+    "postcode_outward", "postcode_sector", "uprn", "house_number", "address_norm", "dwelling",
+    "nhs_number", "upn", "ni_number", "generation")
 # Identical records collapse into one profile, except a second identical record in one
 # cannot-link group (two "MR J SMITH" on one council tax account are two people).
 LINK_RECORDS_SQL = f"""
