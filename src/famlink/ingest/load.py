@@ -102,9 +102,9 @@ def _ensure_raw_table(con: duckdb.DuckDBPyConnection, table: str,
                                 "(`famlink reset`) after changing a field's parse", field=name)
 
 
-def _reject_rows(result: ReadResult, batch: str, feed: str, rel: str) -> list[tuple]:
+def _quarantine_rows(rejects: list[Reject], batch: str, feed: str, rel: str) -> list[tuple]:
     return [(batch, feed, rel, r.row_number, r.line_number, r.field, r.reason_code, r.reason,
-             r.raw) for r in result.rejects]
+             r.raw) for r in rejects]
 
 
 def _sql_rejects(con: duckdb.DuckDBPyConnection, result: ReadResult, batch: str,
@@ -112,12 +112,10 @@ def _sql_rejects(con: duckdb.DuckDBPyConnection, result: ReadResult, batch: str,
     rows = con.execute("SELECT _row, _line, _field, _reason_code, _reason FROM _tmp_ingest_mapped "
                        "WHERE _reason_code IS NOT NULL ORDER BY _row").fetchall()
     index = {n: i for i, n in enumerate(result.row_numbers)} if rows else {}
-    out = []
-    for row, line, field, code, reason in rows:
-        raw = "|".join(v or "" for v in result.rows[index[row]])
-        out.append(Reject(row, line, field, code, reason, raw))
-    return [(batch, feed, rel, r.row_number, r.line_number, r.field, r.reason_code, r.reason,
-             r.raw) for r in out]
+    out = [Reject(row, line, field, code, reason,
+                  "|".join(v or "" for v in result.rows[index[row]]))
+           for row, line, field, code, reason in rows]
+    return _quarantine_rows(out, batch, feed, rel)
 
 
 DUPLICATE_IDS_SQL = """
@@ -148,7 +146,7 @@ def _store(con: duckdb.DuckDBPyConnection, feed: Feed, result: ReadResult, stagi
         f"SELECT ? || ':' || _source_record_id, ?, _source_record_id, ?, ?, _row, {select} "
         f"FROM _tmp_ingest_mapped WHERE _reason_code IS NULL ORDER BY _row",
         [feed.name, feed.name, batch, checksum])
-    rejects = _reject_rows(result, batch, feed.name, rel) + \
+    rejects = _quarantine_rows(result.rejects, batch, feed.name, rel) + \
         _sql_rejects(con, result, batch, feed.name, rel)
     if rejects:
         con.executemany(f"INSERT INTO quarantine ({', '.join(batches.QUARANTINE_COLUMNS)}) "
