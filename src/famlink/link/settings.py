@@ -63,8 +63,9 @@ class Thresholds(Strict):
     weak_link: float = Field(0.5, description="a weak record (initials, no date of birth) joins "
                              "a person on a pair scoring this much when their addresses agree, "
                              "if that person clearly leads")
-    link_without_address: float = Field(
-        12.0, description="a weak record whose address does not agree needs this much")
+    link_without_address: float | None = Field(
+        None, description="a weak record whose address does not agree joins at this weight; "
+        "default never (a name alone, at another address, is a guess)")
     weak_margin: float = Field(3.0, description="how far a weak record's best person must lead")
 
 

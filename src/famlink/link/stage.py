@@ -132,14 +132,16 @@ def _clusterable(pairs: pa.Table, t: Thresholds, forenames_must_agree: bool) -> 
 
     Never a pair whose forenames clearly differ. Two strong records: at ``link``. A weak
     record (no date of birth, or initials only): at ``weak_link`` where the addresses agree,
-    else only at ``link_without_address`` (a name alone is a guess).
+    else only at ``link_without_address`` if set (a name alone is a guess).
     """
     weight = pairs.column("match_weight")
     address = pairs.column("address_agrees")
     strong = pairs.column("both_strong")
     at = lambda bar: pc.greater_equal(weight, bar)  # noqa: E731
     allowed = pc.or_(pc.and_(at(t.link), pc.or_(strong, address)),
-                     pc.or_(pc.and_(at(t.weak_link), address), at(t.link_without_address)))
+                     pc.and_(at(t.weak_link), address))
+    if t.link_without_address is not None:
+        allowed = pc.or_(allowed, at(t.link_without_address))
     if not forenames_must_agree:
         return allowed
     return pc.and_(pc.invert(pairs.column("forenames_differ")), allowed)
