@@ -19,6 +19,7 @@ def test_twins_share_surname_dob_and_appear_in_the_same_census(
     for a, b in twins:
         assert a["dob"] == b["dob"] and a["birth_surname"] == b["birth_surname"]
         assert a["person_id"] != b["person_id"]
+        assert a["first_name"] != b["first_name"]  # parents do not give twins one name
     feed = project_feeds["school_census"]
     who = {r["source_record_id"]: r["person_id"] for r in truth_records(out)
            if r["feed"] == "school_census"}

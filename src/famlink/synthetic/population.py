@@ -106,6 +106,8 @@ class Population:
             father.same_name_son, father.suffix, child.suffix = child, "SR", "JR"
         child.mother, child.father = mother, father
         if twin_of is not None:
+            while child.first == twin_of.first:  # parents do not give twins one name
+                child.first = self.names.forename(self.rng, sex, origin, to_date(dob).year)
             child.twin, twin_of.twin = twin_of, child
         return child
 
