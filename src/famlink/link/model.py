@@ -8,6 +8,7 @@ dict Splink saves, which the link stage keeps per run so a result can be reprodu
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from typing import Any
 
@@ -31,8 +32,11 @@ log = logging.getLogger(__name__)
 
 def make_linker(records: pa.Table, settings: Any, *, explain: bool = False) -> Linker:
     con = duckdb.connect()
-    # spill to the system temp folder, never into whatever folder the command runs from
+    # spill to the system temp folder, never into whatever folder the command runs from, and
+    # spill early rather than take the machine's memory (FAMLINK_MEMORY_LIMIT, e.g. "8GB")
     con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/famlink-duckdb'")
+    con.execute(f"SET memory_limit = '{os.environ.get('FAMLINK_MEMORY_LIMIT', '6GB')}'")
+    con.execute("SET preserve_insertion_order = false")
     con.register("_records_arrow", records)
     con.execute("CREATE TABLE link_input AS SELECT * FROM _records_arrow")
     con.unregister("_records_arrow")
