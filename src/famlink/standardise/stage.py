@@ -27,7 +27,6 @@ SELECT coalesce(uprn, address_norm || ' ' || coalesce(postcode, '')) AS address_
 FROM person_records WHERE uprn IS NOT NULL OR address_norm IS NOT NULL
 GROUP BY 1
 """
-BATCH = 20_000
 
 
 def _person_records(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress,

@@ -28,11 +28,6 @@ def dmy(o: int, sep: str = "/") -> str:
     return f"{x.day:02d}{sep}{x.month:02d}{sep}{x.year}"
 
 
-def compact(o: int) -> str:
-    x = date.fromordinal(o)
-    return f"{x.year}{x.month:02d}{x.day:02d}"
-
-
 def to_date(o: int) -> date:
     return date.fromordinal(o)
 
@@ -45,10 +40,6 @@ def inclusive_end(o: int) -> str:
 def age_at(dob: int, o: int) -> int:
     b, x = date.fromordinal(dob), date.fromordinal(o)
     return x.year - b.year - ((x.month, x.day) < (b.month, b.day))
-
-
-def years_before(o: int, years: float) -> int:
-    return o - int(years * 365.25)
 
 
 def academic_year(o: int) -> int:
