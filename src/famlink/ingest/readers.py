@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,8 +102,6 @@ def read_csv(path: Path, source: Source) -> ReadResult:
             for _ in range(source.skip_rows):
                 stream.readline()
             return _read_delimited(path, stream, source, encoding)
-    except FileNotFoundError as exc:
-        raise FileLoadError(path, "file not found (moved or deleted during the run?)") from exc
     except csv.Error as exc:
         raise FileLoadError(path, f"cannot be read as CSV: {exc}") from exc
 
@@ -169,8 +166,8 @@ def read_xlsx(path: Path, source: Source) -> ReadResult:
                  else book.get_sheet_by_name(source.sheet) if source.sheet
                  else book.get_sheet_by_index(0))
         grid = sheet.to_python(skip_empty_area=False)
-    except FileNotFoundError as exc:
-        raise FileLoadError(path, "file not found (moved or deleted during the run?)") from exc
+    except FileNotFoundError:
+        raise
     except Exception as exc:  # calamine raises its own error types for bad workbooks
         raise FileLoadError(path, f"cannot be read as an Excel workbook: {exc}") from exc
     rows = iter(enumerate(grid[source.skip_rows:], start=source.skip_rows + 1))
@@ -195,19 +192,14 @@ def read_xlsx(path: Path, source: Source) -> ReadResult:
     return result
 
 
-def _json_lines(path: Path, encoding: str) -> Iterator[tuple[int, bytes]]:
-    with open(path, "rb") as fh:
-        yield from enumerate(fh, start=1)
-
-
 def read_jsonl(path: Path, source: Source) -> ReadResult:
     encoding = _encoding_for(path, source)
     keys: dict[str, int] = {}
     objects: list[tuple[int, int, dict[str, object]]] = []
     result = ReadResult(header=[], encoding=encoding)
     row_number = 0
-    try:
-        for line_no, raw in _json_lines(path, encoding):
+    with open(path, "rb") as fh:
+        for line_no, raw in enumerate(fh, start=1):
             text = raw.decode(encoding, errors="surrogateescape").strip()
             if line_no == 1:
                 text = text.lstrip("\ufeff")
@@ -220,8 +212,6 @@ def read_jsonl(path: Path, source: Source) -> ReadResult:
                 for key in obj:
                     keys.setdefault(key, len(keys))
                 objects.append((row_number, line_no, obj))
-    except FileNotFoundError as exc:
-        raise FileLoadError(path, "file not found (moved or deleted during the run?)") from exc
     result.header = list(keys)
     for row_number, line_no, obj in objects:
         result.rows.append([_cell_text(v) if not isinstance(v, dict | list) else json.dumps(v)
@@ -258,8 +248,8 @@ def read_parquet(path: Path, source: Source) -> ReadResult:
 
     try:
         table = pq.read_table(path)
-    except FileNotFoundError as exc:
-        raise FileLoadError(path, "file not found (moved or deleted during the run?)") from exc
+    except FileNotFoundError:
+        raise
     except (pa.ArrowInvalid, OSError) as exc:
         raise FileLoadError(path, f"cannot be read as Parquet: {exc}") from exc
     header = _check_header(path, list(table.column_names), None)
@@ -276,4 +266,7 @@ READERS = {"csv": read_csv, "xlsx": read_xlsx, "jsonl": read_jsonl, "parquet": r
 
 
 def read_file(path: Path, source: Source) -> ReadResult:
-    return READERS[source.format](path, source)
+    try:
+        return READERS[source.format](path, source)
+    except FileNotFoundError as exc:
+        raise FileLoadError(path, "file not found (moved or deleted during the run?)") from exc
