@@ -75,3 +75,12 @@ def test_synth_refuses_a_folder_that_is_not_empty(tmp_path):
     refused = runner.invoke(app, ["synth", "--people", "50", "--out", str(tmp_path / "x")])
     assert refused.exit_code == 1 and "not empty" in refused.output
     assert (tmp_path / "x" / "keep.txt").exists()
+
+
+def test_reading_commands_before_any_run_give_a_clear_error(tmp_path):
+    maker = ProjectMaker(tmp_path / "p")
+    for command in (["review"], ["explain", "a:1", "b:2"], ["evaluate"], ["quality"],
+                    ["quarantine"]):
+        result = runner.invoke(app, [*command, "-p", str(maker.root)])
+        assert result.exit_code == 1, command
+        assert "no warehouse" in result.output and "famlink run" in result.output, command

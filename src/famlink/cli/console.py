@@ -7,11 +7,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from famlink.engine import connect
 from famlink.errors import FamlinkError
 from famlink.project import Project, load_project
 
@@ -27,6 +29,18 @@ ProjectOption = typer.Option(
 
 def project_from(path: Path | None) -> Project:
     return load_project(path or Path(os.getcwd()))
+
+
+@contextmanager
+def read_warehouse(project: Project) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The project's warehouse, read-only, closed afterwards; a clear error if none yet."""
+    if not project.warehouse_path.exists():
+        raise FamlinkError(f"no warehouse at {project.warehouse_path}: run `famlink run` first")
+    con = connect(project.warehouse_path, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 @contextmanager

@@ -6,18 +6,19 @@ from pathlib import Path
 
 import typer
 
-from famlink.cli.console import ProjectOption, console, friendly_errors, project_from, summary_table
-from famlink.engine import connect, table_exists
+from famlink.cli.console import (
+    ProjectOption,
+    console,
+    friendly_errors,
+    project_from,
+    read_warehouse,
+    summary_table,
+)
+from famlink.engine import table_exists
 from famlink.errors import FamlinkError
 from famlink.project import Project
 from famlink.report.quality import FeedQuality, project_quality
 from famlink.report.quality_html import write_quality_html
-
-
-def _open(project: Project):
-    if not project.warehouse_path.exists():
-        raise FamlinkError(f"no warehouse at {project.warehouse_path}: run `famlink run ingest`")
-    return connect(project.warehouse_path, read_only=True)
 
 
 def _feed_table(f: FeedQuality) -> list[tuple]:
@@ -30,11 +31,8 @@ def _feed_table(f: FeedQuality) -> list[tuple]:
 
 
 def show_quality(project: Project, html: Path | None = None, detail: bool = False) -> Path:
-    con = _open(project)
-    try:
+    with read_warehouse(project) as con:
         feeds = project_quality(con, project)
-    finally:
-        con.close()
     rows = [(f.feed, f.rows_read, f.rows_loaded, f.rows_quarantined, f.duplicate_rows,
              "yes" if f.rows_read == f.rows_loaded + f.rows_quarantined else "NO")
             for f in feeds]
@@ -66,18 +64,17 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(50, "--limit", "-n", help="Rows to show (0 for all)."),
     ) -> None:
         """List the rows held in quarantine: file, row, field and reason."""
-        with friendly_errors():
-            con = _open(project_from(project))
+        with friendly_errors(), read_warehouse(project_from(project)) as con:
             if not table_exists(con, "quarantine"):
                 raise FamlinkError("nothing has been ingested yet: run `famlink run ingest`")
             where, params = ("WHERE feed = ?", [feed]) if feed else ("", [])
             cap = f"LIMIT {int(limit)}" if limit > 0 else ""
             rows = con.execute(
-                f"SELECT feed, file_path, source_row_number, line_number, field, reason_code, "
-                f"reason FROM quarantine {where} ORDER BY feed, file_path, source_row_number "
-                f"{cap}", params).fetchall()
-            total = con.execute(f"SELECT count(*) FROM quarantine {where}", params).fetchall()
-            con.close()
+                f"SELECT feed, file_path, source_row_number, line_number, field, "
+                f"reason_code, reason FROM quarantine {where} "
+                f"ORDER BY feed, file_path, source_row_number {cap}", params).fetchall()
+            total = con.execute(f"SELECT count(*) FROM quarantine {where}",
+                                params).fetchall()
         console.print(summary_table(
             f"Quarantine: {total[0][0]:,} row(s)", [tuple("" if v is None else v for v in r)
                                                     for r in rows],

@@ -7,8 +7,15 @@ from pathlib import Path
 
 import typer
 
-from famlink.cli.console import ProjectOption, console, friendly_errors, project_from, summary_table
-from famlink.engine import connect
+from famlink.cli.console import (
+    ProjectOption,
+    console,
+    friendly_errors,
+    project_from,
+    read_warehouse,
+    summary_table,
+)
+from famlink.engine import table_exists
 from famlink.errors import FamlinkError
 from famlink.link.decisions import project_state, record_decision
 from famlink.link.truth import Evaluation, evaluate
@@ -46,11 +53,8 @@ def register(app: typer.Typer) -> None:
         """Score the linked persons against ground truth (the synthetic town's truth/)."""
         with friendly_errors():
             loaded = project_from(project)
-            con = connect(loaded.warehouse_path, read_only=True)
-            try:
+            with read_warehouse(loaded) as con:
                 result = evaluate(con, truth or loaded.root / "truth")
-            finally:
-                con.close()
             print_evaluation(result)
 
     @app.command()
@@ -58,12 +62,8 @@ def register(app: typer.Typer) -> None:
         """Show the match weight of each comparison between two records, and the total."""
         from famlink.link.explain import explain_pair
 
-        with friendly_errors():
-            con = connect(project_from(project).warehouse_path, read_only=True)
-            try:
-                ex = explain_pair(con, record_a, record_b)
-            finally:
-                con.close()
+        with friendly_errors(), read_warehouse(project_from(project)) as con:
+            ex = explain_pair(con, record_a, record_b)
         rows = [(s.comparison, s.level, s.value_l, s.value_r, f"{s.match_weight:+.2f}")
                 for s in ex.steps]
         rows.append(("total", "", "", "", f"{ex.match_weight:+.2f}"))
@@ -93,14 +93,10 @@ def register(app: typer.Typer) -> None:
     def review(project: Path | None = ProjectOption,
                limit: int = typer.Option(20, "--limit", "-n")) -> None:
         """List the pairs in the uncertain band, closest to the link threshold first."""
-        with friendly_errors():
-            con = connect(project_from(project).warehouse_path, read_only=True)
-            try:
-                rows = con.execute("SELECT record_id_l, record_id_r, round(match_weight, 2), "
-                                   "same_person FROM review_queue LIMIT ?", [limit]).fetchall()
-            except Exception as exc:
-                raise FamlinkError("no review queue yet: run `famlink run link`") from exc
-            finally:
-                con.close()
+        with friendly_errors(), read_warehouse(project_from(project)) as con:
+            if not table_exists(con, "review_queue"):
+                raise FamlinkError("no review queue yet: run `famlink run link`")
+            rows = con.execute("SELECT record_id_l, record_id_r, round(match_weight, 2), "
+                               "same_person FROM review_queue LIMIT ?", [limit]).fetchall()
         console.print(summary_table("Review queue", rows, columns=(
             "record a", "record b", "match weight", "now the same person")))

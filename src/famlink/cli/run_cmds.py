@@ -13,6 +13,7 @@ from famlink.cli.console import (
     friendly_errors,
     progress_bar,
     project_from,
+    read_warehouse,
     summary_table,
 )
 from famlink.cli.data_cmds import show_quality
@@ -96,11 +97,8 @@ def register(app: typer.Typer) -> None:
             loaded = project_from(folder)
             results = run_pipeline(loaded, None)
             html = show_quality(loaded)
-            con = connect(loaded.warehouse_path, read_only=True)
-            try:
+            with read_warehouse(loaded) as con:
                 print_evaluation(evaluate(con, loaded.root / "truth"))
-            finally:
-                con.close()
             console.print(f"\nData-quality report: [bold]{html}[/]\nTry: famlink review -p "
                           f"{folder}; famlink explain A B -p {folder}")
         if any(not r.ok for r in results):
