@@ -1,6 +1,7 @@
 """Ground truth, written beside the feeds in ``truth/`` and never mixed into them.
 
-records.csv names the true person, household and family behind every feed row;
+records.csv names the true person, household and family behind every feed row, and the
+UPRN of the address written on it (``address_uprn``, blank when the row has none);
 persons, households, families and family_needs describe the town itself. Dates are
 inclusive; a blank ``to_date`` means still true on the reference date.
 """
@@ -17,17 +18,20 @@ from famlink.synthetic.writers import CsvSink
 class TruthWriter:
     def __init__(self, folder: Path):
         self.folder = folder
-        self.records = CsvSink(folder / "records.csv", ["feed", "source_record_id", "person_id",
-                                                        "household_id", "family_id"], crlf=False)
+        columns = ["feed", "source_record_id", "person_id", "household_id", "family_id",
+                   "address_uprn"]
+        self.records = CsvSink(folder / "records.csv", columns, crlf=False)
 
-    def record(self, feed: str, source_record_id: str, person: Person | None, o: int) -> None:
+    def record(self, feed: str, source_record_id: str, person: Person | None, o: int,
+               uprn: int | None = None) -> None:
+        address = "" if uprn is None else str(uprn)
         if person is None:
-            self.records.write([feed, source_record_id, "", "", ""])
+            self.records.write([feed, source_record_id, "", "", "", address])
             return
         span = person.span_at(o)
         fam = person.family_at(o)
         self.records.write([feed, source_record_id, person.pid, span[2].hid if span else "",
-                            fam[2].fid if fam else ""])
+                            fam[2].fid if fam else "", address])
 
     def close(self) -> list[Path]:
         self.records.close()

@@ -42,9 +42,11 @@ class FeedContext:
         self.files.append(sink.path)
         return sink
 
-    def emit(self, sink: Sink, row: Any, record_id: str, person: Person | None, o: int) -> None:
+    def emit(self, sink: Sink, row: Any, record_id: str, person: Person | None, o: int,
+             uprn: int | None = None) -> None:
+        """Write ``row`` and its truth; ``uprn``: the address written on the row, if any."""
         sink.write(row)
-        self.truth.record(self.name, record_id, person, o)
+        self.truth.record(self.name, record_id, person, o, uprn)
         self.records += 1
 
     def close(self) -> None:

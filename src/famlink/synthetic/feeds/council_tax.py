@@ -82,7 +82,7 @@ class Accounts:
                    str(uprn) if rng.random() < 0.6 else "", *(x.upper() for x in lines),
                    recorded.postcode(ctx, addr).upper(), band, frm, None if to >= OPEN else to,
                    alone]
-            ctx.emit(self.sink, row, rid, person, frm)
+            ctx.emit(self.sink, row, rid, person, frm, uprn)
 
 
 def generate(ctx: FeedContext) -> None:

@@ -86,7 +86,7 @@ class Claims:
                recorded.one_line(ctx, addr).upper() if addr else "",
                recorded.postcode(ctx, addr) if addr else "", benefit, dmy(start, "."),
                "" if end >= OPEN else dmy(end, ".")]
-        ctx.emit(self.sink, row, f"{ref}|{n}", person, start)
+        ctx.emit(self.sink, row, f"{ref}|{n}", person, start, addr.uprn if addr else None)
 
 
 def generate(ctx: FeedContext) -> None:

@@ -41,4 +41,4 @@ def generate(ctx: FeedContext) -> None:
         row = [str(addr.uprn), str(addr.usrn), addr.saon.upper(), addr.paon.upper(),
                addr.street.upper(), addr.locality.upper(), TOWN.upper(), addr.postcode,
                addr.classification, "1", dmy(start)]
-        ctx.emit(sink, row, str(addr.uprn), None, start)
+        ctx.emit(sink, row, str(addr.uprn), None, start, addr.uprn)

@@ -77,7 +77,7 @@ class Attendances:
                {"M": "1", "F": "2"}[person.sex] if rng.random() < 0.99 else "9", *lines,
                recorded.postcode(ctx, addr) if addr else "", iso(o),
                f"{rng.randrange(24):02d}:{rng.randrange(60):02d}", group]
-        ctx.emit(self.sink, row, rid, person, o)
+        ctx.emit(self.sink, row, rid, person, o, addr.uprn if full and addr else None)
 
 
 def _needs(att: Attendances, need: Need) -> None:

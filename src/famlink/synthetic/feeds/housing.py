@@ -102,7 +102,7 @@ class Report:
                ", ".join(recorded.lines(ctx, addr, 4)).strip(", "),
                recorded.postcode(ctx, addr), str(t.uprn) if rng.random() < 0.85 else "",
                t.start, None if t.end >= OPEN else t.end, event, o, amount]
-        ctx.emit(self.sink, row, rid, person, o)
+        ctx.emit(self.sink, row, rid, person, o, t.uprn)
 
 
 def _title(person: Person, o: int) -> str:

@@ -97,7 +97,7 @@ class Incidents:
             "home_postcode": recorded.postcode(ctx, addr) if addr else "",
             "location": where,
         }
-        ctx.emit(self.sink, row, rid, person, o)
+        ctx.emit(self.sink, row, rid, person, o, addr.uprn if addr else None)
 
     def place(self, person: Person, o: int) -> str:
         span = person.span_at(o)

@@ -99,4 +99,4 @@ def _row(ctx: FeedContext, sink: Sink, person: Person, term: Term, school: Schoo
            c.missing(TOWN), recorded.postcode(ctx, addr) if addr else "",
            str(addr.uprn) if addr and ctx.rng.random() < 0.8 else ""]
     rid = f"{term.label}|{school.laestab}|{upn}"
-    ctx.emit(sink, row, rid, person, o)
+    ctx.emit(sink, row, rid, person, o, addr.uprn if addr else None)

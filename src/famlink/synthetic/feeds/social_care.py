@@ -93,7 +93,7 @@ class Episodes:
                recorded.postcode(ctx, addr) if addr else "", kind, category, iso(start),
                "" if end >= OPEN else iso(end), rng.choice(["MASH", "Assessment", "CIN Team 1",
                                                             "CIN Team 2", "Children in Care"])]
-        ctx.emit(self.sink, row, rid, person, start)
+        ctx.emit(self.sink, row, rid, person, start, addr.uprn if addr else None)
 
 
 def _dob(ctx: FeedContext, person: Person) -> str:

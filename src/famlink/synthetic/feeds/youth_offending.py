@@ -73,7 +73,7 @@ class Cases:
                recorded.one_line(ctx, addr, with_town=False) if addr else "",
                recorded.postcode(ctx, addr) if addr else "", dmy(o),
                OFFENCES[rng.randrange(len(OFFENCES))], outcome, dmy(o + rng.randint(14, 120))]
-        ctx.emit(self.sink, row, rid, person, o)
+        ctx.emit(self.sink, row, rid, person, o, addr.uprn if addr else None)
 
 
 def _offences(need: Need) -> list[int]:
