@@ -174,6 +174,8 @@ def parse_address(text: str | None) -> AddressParts:
     street_start = number_at + 1 if number_at is not None else 0
     name_words, street_start = _house_name_in_line(line, name_words, street_start, street_end)
     house_number, house_name = _house_from_lines(before, number, name_words)
+    if number is None and house_number is not None:  # "12C, HIGH STREET": as "12C HIGH STREET"
+        house_number, flat = _house_number(house_number, flat)
     street = " ".join(line[street_start:street_end]) or None
     rest = ([line[street_end:]] if street_end < len(line) else []) + after
     return _parts(flat, house_number, house_name, street, rest, tokens, postcode)

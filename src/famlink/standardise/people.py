@@ -119,7 +119,7 @@ def parallel_apply(fn: Any, cols: list[str], rows: list[tuple]) -> list[dict[str
         return [row for part in parts for row in part]
 
 
-def _python_table(con: duckdb.DuckDBPyConnection, name: str, source_sql: str,
+def python_table(con: duckdb.DuckDBPyConnection, name: str, source_sql: str,
                   fn: Any, schema: pa.Schema) -> None:
     """Run ``fn`` over each distinct row of ``source_sql`` (which has a key ``k``)."""
     rows = con.execute(source_sql).fetchall()
@@ -139,12 +139,12 @@ def build_lookups(con: duckdb.DuckDBPyConnection, source: str) -> None:
     """_tmp_std_names and _tmp_std_addresses: one standardised row per distinct value."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_std_name_keys AS SELECT row_number() OVER () "
                 f"AS k, * FROM (SELECT DISTINCT {', '.join(NAME_KEYS)} FROM {source})")
-    _python_table(con, "_tmp_std_names", "SELECT * FROM _tmp_std_name_keys", standardise_name,
+    python_table(con, "_tmp_std_names", "SELECT * FROM _tmp_std_name_keys", standardise_name,
                   NAME_SCHEMA)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_std_address_keys AS SELECT row_number() "
                 f"OVER () AS k, address_text FROM (SELECT DISTINCT address_text FROM {source} "
                 f"WHERE address_text IS NOT NULL)")
-    _python_table(con, "_tmp_std_address_rows", "SELECT * FROM _tmp_std_address_keys",
+    python_table(con, "_tmp_std_address_rows", "SELECT * FROM _tmp_std_address_keys",
                   standardise_address_row, ADDRESS_SCHEMA)
     con.execute("CREATE OR REPLACE TEMP TABLE _tmp_std_addresses AS SELECT k.address_text, "
                 "a.* EXCLUDE (k) FROM _tmp_std_address_keys k JOIN _tmp_std_address_rows a "
@@ -181,18 +181,32 @@ SEX_SQL = ("CASE WHEN upper(trim(s.sex)) IN ('M', 'MALE', 'MAN', 'BOY', '1') THE
            f"WHEN {TITLE_WORD} IN ('MRS', 'MISS', 'MS') THEN 'F' END")
 
 
+def squashed_postcode_sql(value: str) -> str:
+    return f"upper(regexp_replace({value}, '[^0-9A-Za-z]', '', 'g'))"
+
+
+def valid_postcode_sql(squashed: str) -> str:
+    """'NB12AB' -> 'NB1 2AB' when it is a UK postcode, else NULL."""
+    return (f"CASE WHEN regexp_full_match({squashed}, '{POSTCODE_PATTERN}') THEN "
+            f"substr({squashed}, 1, length({squashed}) - 3) || ' ' || right({squashed}, 3) END")
+
+
+def valid_uprn_sql(value: str) -> str:
+    """The UPRN without leading zeros or a trailing '.0', when it is 1-12 digits; else NULL."""
+    uprn = f"ltrim(regexp_replace(trim({value}), '\\.0$', ''), '0')"
+    return f"CASE WHEN regexp_full_match({uprn}, '[0-9]{{1,12}}') THEN {uprn} END"
+
+
 def _valid_id(column: str, check: str) -> str:
     return f"CASE WHEN {check} THEN {squashed(column)} END"
 
 
 def person_records_sql(source: str, today: dt.date) -> str:
     dob = "coalesce(s.date_of_birth, d.parsed)"
-    pc = "upper(regexp_replace(coalesce(s.postcode, s.found_postcode), '[^0-9A-Za-z]', '', 'g'))"
+    pc = squashed_postcode_sql("coalesce(s.postcode, s.found_postcode)")
     # postcode: a valid UK postcode, normalised; postcode_key: that, or the text as given
     # (squashed) when it is not one (a typo, or a foreign postcode), for comparison only
-    postcode = (f"CASE WHEN regexp_full_match({pc}, '{POSTCODE_PATTERN}') THEN "
-                f"substr({pc}, 1, length({pc}) - 3) || ' ' || right({pc}, 3) END")
-    uprn = "ltrim(regexp_replace(trim(s.uprn), '\\.0$', ''), '0')"
+    postcode = valid_postcode_sql(pc)
     quality = _dob_quality_sql(dob, today)
     return f"""
     WITH s0 AS (SELECT src.*, a.* EXCLUDE (address_text)
@@ -209,7 +223,7 @@ def person_records_sql(source: str, today: dt.date) -> str:
            {_valid_id('s.upn', upn_valid_sql('s.upn'))} AS upn,
            {_valid_id('s.former_upn', upn_valid_sql('s.former_upn'))} AS former_upn,
            {_valid_id('s.ni_number', ni_valid_sql('s.ni_number'))} AS ni_number,
-           CASE WHEN regexp_full_match({uprn}, '[0-9]{{1,12}}') THEN {uprn} END AS uprn,
+           {valid_uprn_sql('s.uprn')} AS uprn,
            s.pc_norm AS postcode,
            coalesce(s.pc_norm, CASE WHEN length({pc}) >= 3 THEN {pc} END) AS postcode_key,
            split_part(s.pc_norm, ' ', 1) AS postcode_outward,

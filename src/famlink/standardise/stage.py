@@ -1,4 +1,8 @@
-"""The standardise stage: raw_<feed> -> person_records, events, record_groups, addresses."""
+"""The standardise stage: raw_<feed> -> person_records, events, record_groups, addresses.
+
+Also gazetteer_addresses (the address feeds, standardised), address_matches and
+unmatched_addresses (person-record addresses matched to a UPRN; see ``address_match``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from famlink.engine import scalar, transaction
 from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
 from famlink.standardise import people
+from famlink.standardise.address_match import match_addresses
 from famlink.standardise.events import events_sql, record_groups_sql
+from famlink.standardise.gazetteer import load_gazetteer
 from famlink.standardise.sources import (
     empty_union_sql,
     is_person_feed,
@@ -30,7 +36,7 @@ GROUP BY 1
 
 
 def _person_records(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress,
-                    today: dt.date) -> int:
+                    today: dt.date) -> tuple[int, dict[str, int]]:
     feeds = [f for f in project.feeds.values() if is_person_feed(f)]
     sql = union_sql(con, project, feeds, person_columns()) or empty_union_sql(person_columns())
     full_name_only = {f.name for f in feeds
@@ -38,15 +44,17 @@ def _person_records(project: Project, con: duckdb.DuckDBPyConnection, progress: 
     con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_std_source AS SELECT *, "
                 f"{people.full_name_only_sql(full_name_only)} AS full_name_only, "
                 f"{people.address_text_sql()} AS address_text FROM ({sql})")
-    progress("standardise names and addresses", 0, 3)
+    progress("standardise names and addresses", 0, 4)
     people.build_lookups(con, "_tmp_std_source")
-    progress("standardise dates of birth", 1, 3)
+    progress("standardise dates of birth", 1, 4)
     people.parse_loose_dates(con, "_tmp_std_source", today)
-    progress("standardise person records", 2, 3)
+    progress("standardise person records", 2, 4)
     con.execute("CREATE OR REPLACE TABLE person_records AS "
                 + people.person_records_sql("_tmp_std_source", today))
-    progress("standardise person records", 3, 3)
-    return int(scalar(con, "SELECT count(*) FROM person_records") or 0)
+    progress("match addresses to the gazetteer", 3, 4)
+    address_counts = match_addresses(con, load_gazetteer(project, con))
+    progress("standardise person records", 4, 4)
+    return int(scalar(con, "SELECT count(*) FROM person_records") or 0), address_counts
 
 
 def _apply_min_ages(project: Project, con: duckdb.DuckDBPyConnection) -> None:
@@ -72,8 +80,8 @@ def run_standardise(project: Project, con: duckdb.DuckDBPyConnection,
                     progress: Progress) -> StageResult:
     result = StageResult("standardise")
     with transaction(con):
-        n_people = _person_records(project, con, progress,
-                                   project.settings.reference_date or dt.date.today())
+        n_people, address_counts = _person_records(
+            project, con, progress, project.settings.reference_date or dt.date.today())
         _apply_min_ages(project, con)
         ev = events_sql(con, project)
         con.execute(f"CREATE OR REPLACE TABLE events AS {ev}" if ev else
@@ -87,5 +95,6 @@ def run_standardise(project: Project, con: duckdb.DuckDBPyConnection,
         "events": int(scalar(con, "SELECT count(*) FROM events") or 0),
         "record_groups": int(scalar(con, "SELECT count(*) FROM record_groups") or 0),
         "addresses": int(scalar(con, "SELECT count(*) FROM addresses") or 0),
+        **address_counts,
     }
     return result
