@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from famlink.chronology import run_chronology_stage
 from famlink.errors import FamlinkError
 from famlink.project import Project
 
@@ -54,6 +55,13 @@ def _link(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress) 
     return run_link(project, con, progress)
 
 
+def _households(project: Project, con: duckdb.DuckDBPyConnection,
+                progress: Progress) -> StageResult:
+    from famlink.households.stage import run_households
+
+    return run_households(project, con, progress)
+
+
 STAGES: dict[str, Stage] = {
     "ingest": Stage("ingest", ("feeds",), ("raw_<feed>", "quarantine", "load_batches"), _ingest),
     "standardise": Stage("standardise", ("raw_<feed>",),
@@ -62,6 +70,13 @@ STAGES: dict[str, Stage] = {
     "link": Stage("link", ("person_records", "record_groups"),
                   ("match_pairs", "persons", "person_membership", "review_queue",
                    "person_id_history", "link_runs"), _link),
+    "households": Stage("households", ("person_records", "person_membership", "persons"),
+                        ("address_history", "residence_spans", "current_addresses",
+                         "households", "household_members", "relationships",
+                         "person_relationships", "families", "family_members",
+                         "household_id_history", "family_id_history"), _households),
+    "chronology": Stage("chronology", ("events", "person_membership"), ("chronology",),
+                        run_chronology_stage),
 }
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from famlink.canonical import FIELDS, PARSE_TYPES, is_known_field
 from famlink.errors import ConfigError, ConfigProblem
+from famlink.households.spec import HouseholdSettings, RelationshipRule, Residence
 
 FEED_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
@@ -97,6 +98,10 @@ class Feed(Strict):
         description="rows sharing any of these (a field, or 'file') are different people: "
                     "cannot-link evidence for matching, e.g. [event_ref] for the people "
                     "named on one incident, claim, tenancy or account")
+    residence: Residence | None = Field(
+        None, description="how long a row's address is evidence of living there")
+    relationships: list[RelationshipRule] = Field(
+        default_factory=list, description="rules turning rows into stated relationships")
 
     @field_validator("columns")
     @classmethod
@@ -117,6 +122,19 @@ class Feed(Strict):
             if name != "file" and name not in self.columns:
                 raise ValueError(f"distinct_people_within: {name!r} is not a mapped field; "
                                  "use a field from columns: or 'file'")
+        return self
+
+    @model_validator(mode="after")
+    def _household_fields_mapped(self) -> Feed:
+        wanted = [(f"relationships.{n}", f) for n, rule in enumerate(self.relationships)
+                  for f in rule.fields()]
+        if self.residence is not None:
+            wanted += [("residence.start", self.residence.start)]
+            wanted += [("residence.end", self.residence.end)] if self.residence.end else []
+        for key, name in wanted:
+            if name not in self.columns:
+                raise ValueError(f"{key}: {name!r} is not a mapped field; map it under "
+                                 "columns: first")
         return self
 
     def parse_of(self, field: str) -> str:
@@ -142,6 +160,7 @@ class ProjectSettings(Strict):
         "it, or more than 115 years before it, are not trusted")
     state_url: str | None = Field(None, description="SQLAlchemy URL of the app's state "
                                   "database; default: SQLite at state/famlink.sqlite")
+    households: HouseholdSettings = Field(default_factory=HouseholdSettings)
 
 
 class Project(BaseModel):

@@ -50,6 +50,8 @@ def _print_result(result: StageResult) -> None:
         console.print(summary_table(f"{result.stage}: files", rows, columns=(
             "feed", "file", "status", "read", "loaded", "quarantined")))
     console.print(summary_table(f"{result.stage}: summary", result.counts))
+    for note in (d for d in result.details if isinstance(d, str)):
+        console.print(f"{result.stage}: {note}", highlight=False)
     for problem in result.problems:
         console.print(f"[bold red]failed:[/] {problem}", highlight=False)
 

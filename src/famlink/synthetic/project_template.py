@@ -9,10 +9,13 @@ from typing import Any
 
 import yaml
 
+from famlink.synthetic.dates import END, to_date
 from famlink.synthetic.gazetteer import TOWN
 
+REFERENCE_DATE = to_date(END)  # the last day the town's records describe
+
 SETTINGS = {"name": f"{TOWN} (synthetic town)", "warehouse": "warehouse/famlink.duckdb",
-            "reports": "reports", "feeds": "feeds"}
+            "reports": "reports", "feeds": "feeds", "reference_date": REFERENCE_DATE}
 README = f"""# {TOWN}: a synthetic town for famlink
 
 Everything here is invented. `incoming/` holds the source files as each system would

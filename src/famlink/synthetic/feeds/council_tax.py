@@ -28,6 +28,7 @@ SPEC = {
     "reliability": 0.5,
     "min_age": 18,
     "distinct_people_within": ["event_ref"],
+    "residence": {"start": "event_date", "end": "event_end_date"},
     "columns": {
         "event_ref": {"from": "account_ref", "required": True},
         "full_name": {"from": "party_name", "split": "forename_surname"},

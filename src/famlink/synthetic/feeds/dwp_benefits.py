@@ -25,6 +25,15 @@ SPEC = {
     "min_age": 16,
     "min_age_roles": ["claimant", "partner"],
     "distinct_people_within": ["event_ref"],
+    "residence": {"start": "event_date", "end": "event_end_date"},
+    "relationships": [
+        {"within": "event_ref", "roles": ["claimant", "partner"], "relationship": "partner",
+         "confidence": 0.95},
+        {"within": "event_ref", "roles": ["claimant", "dependant"], "relationship": "parent",
+         "confidence": 0.9},
+        {"within": "event_ref", "roles": ["partner", "dependant"], "relationship": "parent",
+         "confidence": 0.85},
+    ],
     "columns": {
         "event_ref": {"from": "CLAIM_REF", "required": True},
         "ni_number": {"from": "NINO", "parse": "ni_number"},

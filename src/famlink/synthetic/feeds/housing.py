@@ -33,6 +33,15 @@ SPEC = {
     "reliability": 0.8,
     "min_age": 18,
     "min_age_roles": ["Lead Tenant", "Joint Tenant"],
+    "residence": {"start": "x_tenancy_start", "end": "x_tenancy_end"},
+    "relationships": [
+        {"within": "event_ref", "roles": ["Lead Tenant", "Joint Tenant"],
+         "relationship": "partner", "confidence": 0.7},
+        {"within": "event_ref", "roles": ["Lead Tenant", "Household Member"],
+         "relationship": "parent", "min_age_gap": 15, "confidence": 0.6},
+        {"within": "event_ref", "roles": ["Joint Tenant", "Household Member"],
+         "relationship": "parent", "min_age_gap": 15, "confidence": 0.6},
+    ],
     "columns": {
         "event_ref": {"from": "Tenancy Ref", "required": True},
         "role": {"from": "Role"},

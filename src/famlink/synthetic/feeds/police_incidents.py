@@ -40,6 +40,12 @@ SPEC = {
     "min_age": 10,
     "min_age_roles": ["SUSPECT", "OFFENDER"],
     "distinct_people_within": ["event_ref"],
+    "relationships": [
+        {"within": "event_ref", "roles": ["VICTIM", "SUSPECT"], "relationship": "partner",
+         "where": {"event_subtype": ["domestic_abuse"]}, "confidence": 0.5},
+        {"within": "event_ref", "roles": ["VICTIM", "OFFENDER"], "relationship": "partner",
+         "where": {"event_subtype": ["domestic_abuse"]}, "confidence": 0.5},
+    ],
     "columns": {
         "event_ref": {"from": "incident_ref", "required": True},
         "event_type": {"value": "police_incident"},

@@ -33,6 +33,11 @@ SPEC = {
     "record_id": "EpisodeID",
     "reliability": 0.7,
     "events_before_birth": True,
+    "relationships": [
+        {"map": {"Mother": "parent", "Father": "parent", "Step-parent": "parent",
+                 "Grandparent": None, "Sibling": "sibling", "Partner": "partner"},
+         "confidence": 0.95},
+    ],
     "columns": {
         "person_ref": {"from": "PersonID"},
         "role": {"from": "Role"},

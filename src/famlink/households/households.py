@@ -1,0 +1,102 @@
+"""Households: the people living at one dwelling over one period, with their history.
+
+A household at a dwelling lasts while its residents' spans chain together (someone is still
+living there when the next person arrives); when the dwelling empties, or everyone who lived
+there has left before the next resident arrives, the next arrivals are a new household.
+Members keep their own start and end dates, so a household can be shown as it was on any
+date. Household IDs are stable across runs by the same rule as person IDs: a household keeps
+the ID of the previous household whose members it shares most.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from famlink.engine import table_exists
+from famlink.ingest.mapping import q
+from famlink.link.stable_ids import IdEvent, assign_person_ids
+
+
+def _chain_sql(as_of: dt.date) -> str:
+    d = q(as_of.isoformat())
+    return f"""
+        WITH s AS (
+            SELECT *, coalesce(end_date, DATE {d}) AS until,
+                   max(coalesce(end_date, DATE {d})) OVER (
+                       PARTITION BY dwelling_key ORDER BY start_date, person_id
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+            FROM residence_spans),
+        flagged AS (
+            SELECT *, CASE WHEN reach IS NULL OR start_date > reach THEN 1 ELSE 0 END AS fresh
+            FROM s)
+        SELECT person_id, dwelling_key, start_date, end_date,
+               dwelling_key || '#' || sum(fresh) OVER (
+                   PARTITION BY dwelling_key ORDER BY start_date, person_id
+                   ROWS UNBOUNDED PRECEDING) AS household_key
+        FROM flagged
+    """
+
+
+def _member_keys(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """member key (person|dwelling|n) -> household key, for the stable ID assignment."""
+    rows = con.execute("""
+        SELECT person_id || '|' || dwelling_key || '|' || row_number() OVER (
+                   PARTITION BY person_id, dwelling_key ORDER BY start_date), household_key
+        FROM _tmp_households_chain
+    """).fetchall()
+    return {str(k): str(h) for k, h in rows}
+
+
+def _previous_ids(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    if not table_exists(con, "household_members"):
+        return {}
+    rows = con.execute("""
+        SELECT person_id || '|' || dwelling_key || '|' || row_number() OVER (
+                   PARTITION BY person_id, dwelling_key ORDER BY start_date), household_id
+        FROM household_members
+    """).fetchall()
+    return {str(k): str(h) for k, h in rows}
+
+
+def build_households(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[IdEvent]:
+    """households and household_members from residence_spans; returns the ID changes."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_households_chain AS {_chain_sql(as_of)}")
+    ids, events = assign_person_ids(_member_keys(con), _previous_ids(con), prefix="H")
+    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_households_ids (member_key VARCHAR, "
+                "household_id VARCHAR)")
+    con.executemany("INSERT INTO _tmp_households_ids VALUES (?, ?)", list(ids.items()))
+    con.execute("""
+        CREATE OR REPLACE TABLE household_members AS
+        WITH c AS (SELECT *, person_id || '|' || dwelling_key || '|' || row_number() OVER (
+                       PARTITION BY person_id, dwelling_key ORDER BY start_date) AS member_key
+                   FROM _tmp_households_chain)
+        SELECT i.household_id, c.person_id, c.dwelling_key, c.start_date, c.end_date
+        FROM c JOIN _tmp_households_ids i USING (member_key)
+        ORDER BY i.household_id, c.start_date, c.person_id
+    """)
+    con.execute("""
+        CREATE OR REPLACE TABLE households AS
+        WITH a AS (SELECT dwelling_key, any_value(uprn) AS uprn,
+                          mode(address ORDER BY address) AS address,
+                          mode(postcode ORDER BY postcode) AS postcode
+                   FROM address_history GROUP BY dwelling_key)
+        SELECT m.household_id, m.dwelling_key, a.uprn, a.address, a.postcode,
+               min(m.start_date) AS start_date,
+               CASE WHEN bool_or(m.end_date IS NULL) THEN NULL ELSE max(m.end_date) END
+                   AS end_date,
+               count(DISTINCT m.person_id) AS n_people_ever,
+               count(DISTINCT m.person_id) FILTER (WHERE m.end_date IS NULL) AS n_people_now
+        FROM household_members m LEFT JOIN a USING (dwelling_key)
+        GROUP BY ALL ORDER BY m.household_id
+    """)
+    return events
+
+
+def members_on(con: duckdb.DuckDBPyConnection, day: dt.date) -> list[tuple[str, str]]:
+    """(household_id, person_id) for everyone living in a household on ``day``."""
+    rows = con.execute("SELECT household_id, person_id FROM household_members WHERE start_date "
+                       "<= ? AND (end_date IS NULL OR end_date >= ?) ORDER BY 1, 2",
+                       [day, day]).fetchall()
+    return [(str(h), str(p)) for h, p in rows]

@@ -1,0 +1,179 @@
+"""Where each person lives, and when: address evidence -> address_history, residence_spans
+and current_addresses.
+
+Every person record with an address is evidence that its person lived at that dwelling: on
+the row's date only (a census return, an attendance at A&E), or over a period when the feed
+declares one (``residence:``, e.g. a council tax liability or a tenancy; an open end means
+still there). A dwelling is its UPRN (the feed's own, or the gazetteer match) or, failing
+that, the normalised address with its postcode.
+
+Where two addresses compete, the more recent evidence wins, with each feed's ``reliability``
+worth up to ``reliability_days`` of recency: a council tax liability still open today beats
+a census return from last spring; a dated row stops counting ``point_evidence_days`` after
+its date. Residence changes only on a date some evidence starts or stops, so the spans are
+worked out at those dates and joined up where the winner stays the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from famlink.engine import table_columns, table_exists
+from famlink.households.spec import HouseholdSettings
+from famlink.ingest.load import raw_table
+from famlink.ingest.mapping import ident, q
+from famlink.project import Project
+
+
+def _dwelling_sql(cols: dict[str, str]) -> tuple[str, str]:
+    """(dwelling key, dwelling uprn) expressions over person_records ``r``."""
+    uprn = "coalesce(r.matched_uprn, r.uprn)" if "matched_uprn" in cols else "r.uprn"
+    key = (f"CASE WHEN {uprn} IS NOT NULL THEN 'U' || {uprn} WHEN r.address_norm IS NOT NULL "
+           "THEN 'A' || r.address_norm || ' ' || coalesce(r.postcode, '') END")
+    return key, uprn
+
+
+def _dates_sql(con: duckdb.DuckDBPyConnection, project: Project) -> str:
+    """(record_id, start_date, end_date, is_period) for every row of every person feed."""
+    parts = []
+    for feed in project.feeds.values():
+        table = raw_table(feed.name)
+        if feed.kind == "address" or not table_exists(con, table):
+            continue
+        have = table_columns(con, table)
+        spec = feed.residence
+        start = spec.start if spec else "event_date"
+        end = spec.end if spec else None
+        start_sql = f"TRY_CAST({ident(start)} AS DATE)" if start in have else "NULL::DATE"
+        end_sql = f"TRY_CAST({ident(end)} AS DATE)" if end and end in have else "NULL::DATE"
+        parts.append(f"SELECT record_id, {start_sql} AS start_date, {end_sql} AS end_date, "
+                     f"{'true' if end else 'false'} AS is_period FROM {ident(table)}")
+    if not parts:
+        return ("SELECT NULL::VARCHAR AS record_id, NULL::DATE AS start_date, "
+                "NULL::DATE AS end_date, false AS is_period WHERE false")
+    return "\nUNION ALL\n".join(parts)
+
+
+def build_evidence(con: duckdb.DuckDBPyConnection, project: Project, as_of: dt.date,
+                   settings: HouseholdSettings) -> None:
+    """_tmp_households_evidence: one row per address-bearing record of a linked person."""
+    key, uprn = _dwelling_sql(table_columns(con, "person_records"))
+    d = q(as_of.isoformat())
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _tmp_households_evidence AS
+        WITH dated AS ({_dates_sql(con, project)}),
+        active AS (SELECT m.person_id, max(r.event_date) AS last_active
+                   FROM person_membership m JOIN person_records r USING (record_id)
+                   WHERE r.event_date <= DATE {d} GROUP BY ALL)
+        SELECT m.person_id, r.record_id, r.feed, coalesce(r.feed_reliability, 0.5) AS reliability,
+               {key} AS dwelling_key, {uprn} AS uprn, r.address_norm AS address, r.postcode,
+               least(d.start_date, DATE {d}) AS start_date,
+               CASE WHEN d.is_period THEN least(coalesce(d.end_date, DATE {d}), DATE {d})
+                    ELSE least(d.start_date, DATE {d}) END AS seen_date,
+               CASE WHEN d.is_period THEN least(coalesce(d.end_date, DATE {d}), DATE {d})
+                    ELSE least(CAST(greatest(d.start_date, a.last_active) + INTERVAL
+                                    {int(settings.point_evidence_days)} DAY AS DATE), DATE {d})
+                    END AS valid_to,
+               d.is_period, d.end_date IS NULL AND d.is_period AS is_open
+        FROM person_records r
+        JOIN person_membership m USING (record_id)
+        LEFT JOIN dated d USING (record_id)
+        LEFT JOIN active a USING (person_id)
+        WHERE {key} IS NOT NULL AND (d.start_date IS NULL OR d.start_date <= DATE {d})
+    """)
+
+
+ADDRESS_HISTORY_SQL = """
+CREATE OR REPLACE TABLE address_history AS
+SELECT person_id, dwelling_key, any_value(uprn) AS uprn,
+       mode(address ORDER BY address) AS address, mode(postcode ORDER BY postcode) AS postcode,
+       min(start_date) AS first_seen_date, max(seen_date) AS last_seen_date,
+       count(*) AS n_records, list(DISTINCT feed ORDER BY feed) AS feeds,
+       max(reliability) AS best_reliability, list(record_id ORDER BY record_id) AS record_ids
+FROM _tmp_households_evidence
+GROUP BY person_id, dwelling_key
+ORDER BY person_id, first_seen_date NULLS LAST, dwelling_key
+"""
+
+
+def _winners_sql(days: int) -> str:
+    """At every breakpoint of every person, the dwelling whose evidence scores best."""
+    return f"""
+        WITH ev AS (SELECT * FROM _tmp_households_evidence WHERE start_date IS NOT NULL),
+        bp AS (SELECT DISTINCT person_id, start_date AS at_date FROM ev
+               UNION SELECT DISTINCT person_id, CAST(valid_to + INTERVAL 1 DAY AS DATE) FROM ev),
+        scored AS (
+            SELECT bp.person_id, bp.at_date, ev.dwelling_key,
+                   max(date_diff('day', DATE '1900-01-01', least(ev.seen_date, bp.at_date))
+                       + ev.reliability * {int(days)}) AS score
+            FROM bp JOIN ev ON ev.person_id = bp.person_id
+                           AND ev.start_date <= bp.at_date AND bp.at_date <= ev.valid_to
+            GROUP BY ALL)
+        SELECT bp.person_id, bp.at_date,
+               arg_max(s.dwelling_key, (s.score, s.dwelling_key)) AS dwelling_key
+        FROM bp LEFT JOIN scored s USING (person_id, at_date)
+        GROUP BY ALL
+    """
+
+
+def build_spans(con: duckdb.DuckDBPyConnection, as_of: dt.date,
+                settings: HouseholdSettings) -> None:
+    """residence_spans: (person, dwelling, start, end); end NULL while still there on as_of."""
+    d = q(as_of.isoformat())
+    con.execute(f"""
+        CREATE OR REPLACE TABLE residence_spans AS
+        WITH w AS ({_winners_sql(settings.reliability_days)}),
+        marked AS (
+            SELECT *, CASE WHEN dwelling_key IS NOT DISTINCT FROM lag(dwelling_key) OVER
+                           (PARTITION BY person_id ORDER BY at_date) THEN 0 ELSE 1 END AS change,
+                   lead(at_date) OVER (PARTITION BY person_id ORDER BY at_date) AS next_date
+            FROM w),
+        runs AS (SELECT *, sum(change) OVER (PARTITION BY person_id ORDER BY at_date) AS run
+                 FROM marked)
+        SELECT person_id, dwelling_key, min(at_date) AS start_date,
+               CASE WHEN bool_or(next_date IS NULL OR next_date > DATE {d}) THEN NULL
+                    ELSE CAST(max(next_date) - INTERVAL 1 DAY AS DATE) END AS end_date
+        FROM runs WHERE dwelling_key IS NOT NULL AND at_date <= DATE {d}
+        GROUP BY person_id, dwelling_key, run
+        ORDER BY person_id, start_date
+    """)
+
+
+def build_current(con: duckdb.DuckDBPyConnection, as_of: dt.date,
+                  settings: HouseholdSettings) -> None:
+    """current_addresses: each person's dwelling on as_of, with the evidence that chose it."""
+    d = q(as_of.isoformat())
+    days = int(settings.reliability_days)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE current_addresses AS
+        WITH cur AS (SELECT person_id, dwelling_key FROM residence_spans WHERE end_date IS NULL),
+        best AS (
+            SELECT e.person_id, e.dwelling_key,
+                   arg_max(e, (e.seen_date, e.reliability, e.record_id)) AS ev,
+                   count(*) AS n_records, list(DISTINCT e.feed ORDER BY e.feed) AS feeds
+            FROM _tmp_households_evidence e JOIN cur USING (person_id, dwelling_key)
+            WHERE e.start_date IS NOT NULL AND e.valid_to >= DATE {d}
+            GROUP BY ALL),
+        rival AS (
+            SELECT e.person_id, arg_max(e, (e.seen_date, e.reliability)) AS ev
+            FROM _tmp_households_evidence e JOIN cur USING (person_id)
+            WHERE e.dwelling_key <> cur.dwelling_key AND e.start_date IS NOT NULL
+            GROUP BY ALL)
+        SELECT b.person_id, b.dwelling_key, b.ev.uprn AS uprn, b.ev.address AS address,
+               b.ev.postcode AS postcode, DATE {d} AS as_of_date,
+               b.ev.feed AS deciding_feed, b.ev.seen_date AS deciding_date,
+               (CASE WHEN b.ev.is_open THEN 'still open on ' || b.ev.feed
+                     ELSE 'latest evidence ' || strftime(b.ev.seen_date, '%Y-%m-%d') || ' from '
+                          || b.ev.feed END)
+               || ' (reliability ' || round(b.ev.reliability, 2) || '); ' || b.n_records
+               || ' record(s) from ' || array_to_string(b.feeds, ', ')
+               || coalesce('; preferred to ' || r.ev.address || ' seen '
+                           || strftime(r.ev.seen_date, '%Y-%m-%d') || ' on ' || r.ev.feed
+                           || ' (reliability ' || round(r.ev.reliability, 2)
+                           || ', each unit of reliability counts as {days} days)', '')
+               AS reason
+        FROM best b LEFT JOIN rival r USING (person_id)
+        ORDER BY b.person_id
+    """)
