@@ -5,6 +5,7 @@ identical into one *profile* (a child in thirty termly returns is one profile, n
 pairs); train the model on the profiles (or reuse a saved one); score blocked pairs of
 profiles; cluster them under the constraints (cannot-link groups, conflicting identifiers,
 adults-only feeds, human decisions); give clusters their stable person IDs; write the tables.
+The UPRN compared is the gazetteer's (``matched_uprn``), else the feed's own.
 A profile is named by its smallest record id, so every pair shown is a real record pair.
 """
 
@@ -35,9 +36,9 @@ SELECT record_id, first_name, middle_names, first_name_canon, first_name_metapho
        list_distinct(list_concat(coalesce(surname_parts, []),
            coalesce(string_split(former_surname, ' '), []))) AS surname_all,
        strftime(date_of_birth, '%Y-%m-%d') AS dob, sex, postcode_key AS postcode,
-       postcode_outward, postcode_sector, uprn,
+       postcode_outward, postcode_sector, coalesce(matched_uprn, uprn) AS uprn,
        house_number, address_norm,
-       CASE WHEN uprn IS NOT NULL THEN 'U' || uprn
+       CASE WHEN coalesce(matched_uprn, uprn) IS NOT NULL THEN 'U' || coalesce(matched_uprn, uprn)
             WHEN postcode IS NOT NULL AND coalesce(house_number, house_name) IS NOT NULL
             THEN concat_ws('|', coalesce(flat, ''), coalesce(house_number, house_name),
                            postcode) END AS dwelling,
