@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from famlink.cli.address_cmds import print_address_scores
 from famlink.cli.console import (
     ProjectOption,
     console,
@@ -19,6 +20,7 @@ from famlink.engine import table_exists
 from famlink.errors import FamlinkError
 from famlink.link.decisions import project_state, record_decision
 from famlink.link.truth import Evaluation, evaluate
+from famlink.standardise.address_truth import evaluate_addresses
 
 
 def print_evaluation(result: Evaluation) -> None:
@@ -55,7 +57,9 @@ def register(app: typer.Typer) -> None:
             loaded = project_from(project)
             with read_warehouse(loaded) as con:
                 result = evaluate(con, truth or loaded.root / "truth")
+                address_scores = evaluate_addresses(con, truth or loaded.root / "truth")
             print_evaluation(result)
+            print_address_scores(address_scores)
 
     @app.command()
     def explain(record_a: str, record_b: str, project: Path | None = ProjectOption) -> None:

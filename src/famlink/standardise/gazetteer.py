@@ -64,6 +64,11 @@ def load_gazetteer(project: Project, con: duckdb.DuckDBPyConnection) -> int:
     if source is None:
         _empty(con)
         return 0
+    return build_gazetteer(con, source)
+
+
+def build_gazetteer(con: duckdb.DuckDBPyConnection, source: str) -> int:
+    """``gazetteer_addresses`` from a query with feed, uprn and the address fields."""
     pc = people.squashed_postcode_sql("postcode")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _tmp_gaz_source AS
