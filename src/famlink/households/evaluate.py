@@ -1,7 +1,8 @@
 """Score households and families on the as-of date against ground truth (``truth/``).
 
 Each linked person stands for the true person most of its records belong to (a true person
-split over several linked persons counts once, by its largest part). Over every true person
+split over several linked persons counts once, by its largest part that has a household or
+family). Over every true person
 known to the warehouse, the pairs placed in one household (or family) are compared with the
 true pairs: pairwise precision, recall and F1, and the adjusted Rand index of the two
 groupings, where anyone not in a group counts as a group of one.
@@ -49,7 +50,7 @@ def _load(con: duckdb.DuckDBPyConnection, truth_dir: Path, day: dt.date) -> None
             raise FamlinkError(f"no ground truth at {truth_dir / name}: give --truth DIR")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _tmp_hheval_person AS
-        SELECT person_id, arg_max(true_person_id, n) AS true_person_id FROM (
+        SELECT person_id, arg_max(true_person_id, n) AS true_person_id, sum(n) AS n FROM (
             SELECT m.person_id, t.person_id AS true_person_id, count(*) AS n
             FROM read_csv(?, all_varchar=true) t
             JOIN person_membership m ON m.record_id = t.feed || ':' || t.source_record_id
@@ -70,7 +71,7 @@ def _load(con: duckdb.DuckDBPyConnection, truth_dir: Path, day: dt.date) -> None
 def _predicted(con: duckdb.DuckDBPyConnection, table: str, members_sql: str) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _tmp_hheval_pred_{table} AS
-        SELECT p.true_person_id, arg_max(m.group_id, m.person_id) AS group_id
+        SELECT p.true_person_id, arg_max(m.group_id, (p.n, m.person_id)) AS group_id
         FROM ({members_sql}) m JOIN _tmp_hheval_person p USING (person_id)
         GROUP BY p.true_person_id
     """)

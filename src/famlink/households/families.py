@@ -70,14 +70,20 @@ WHERE s.relationship = 'parent'
 INFERRED_PARENTS_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_families_inferred AS
 WITH grown AS (SELECT DISTINCT child_id AS person_id FROM _tmp_families_candidates
-               UNION SELECT child_id FROM _tmp_families_stated),
-open AS (SELECT * FROM _tmp_families_candidates
-         WHERE child_id NOT IN (SELECT child_id FROM _tmp_families_stated)),
+               WHERE gap IS NOT NULL UNION SELECT child_id FROM _tmp_families_stated),
+free AS (SELECT * FROM _tmp_families_candidates
+         WHERE parent_id NOT IN (SELECT child_id FROM _tmp_families_stated)
+           AND (child_id, parent_id) NOT IN (SELECT (child_id, parent_id)
+                                             FROM _tmp_families_stated)),
 pick AS (SELECT *, count(*) FILTER (WHERE parent_id NOT IN (SELECT person_id FROM grown))
                      OVER (PARTITION BY child_id) AS n_free
-         FROM open),
+         FROM free),
 kept AS (SELECT * FROM pick WHERE n_free = 0 OR parent_id NOT IN (SELECT person_id FROM grown)),
-gen AS (SELECT *, min(gap) OVER (PARTITION BY child_id) AS min_gap FROM kept)
+stated_gap AS (SELECT s.child_id, min(a.age - c.age) AS gap FROM _tmp_families_stated s
+               JOIN _tmp_families_people a ON a.person_id = s.parent_id
+               JOIN _tmp_families_people c ON c.person_id = s.child_id GROUP BY ALL),
+gen AS (SELECT k.*, least(min(k.gap) OVER (PARTITION BY k.child_id), g.gap) AS min_gap
+        FROM kept k LEFT JOIN stated_gap g USING (child_id))
 SELECT household_id, child_id, parent_id,
        CASE WHEN same_surname THEN 0.7 ELSE 0.5 END - CASE WHEN gap IS NULL THEN 0.1 ELSE 0 END
            AS confidence,
@@ -150,7 +156,8 @@ def build_families(con: duckdb.DuckDBPyConnection, as_of: dt.date,
     ids, events = assign_person_ids(_family_labels(con, s), _previous(con), prefix="F")
     con.execute("CREATE OR REPLACE TEMP TABLE _tmp_families_ids "
                 "(person_id VARCHAR, family_id VARCHAR)")
-    con.executemany("INSERT INTO _tmp_families_ids VALUES (?, ?)", list(ids.items()))
+    if ids:
+        con.executemany("INSERT INTO _tmp_families_ids VALUES (?, ?)", list(ids.items()))
     _write_members(con)
     return events
 

@@ -66,7 +66,8 @@ def build_households(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[IdE
     ids, events = assign_person_ids(_member_keys(con), _previous_ids(con), prefix="H")
     con.execute("CREATE OR REPLACE TEMP TABLE _tmp_households_ids (member_key VARCHAR, "
                 "household_id VARCHAR)")
-    con.executemany("INSERT INTO _tmp_households_ids VALUES (?, ?)", list(ids.items()))
+    if ids:
+        con.executemany("INSERT INTO _tmp_households_ids VALUES (?, ?)", list(ids.items()))
     con.execute("""
         CREATE OR REPLACE TABLE household_members AS
         WITH c AS (SELECT *, person_id || '|' || dwelling_key || '|' || row_number() OVER (

@@ -7,11 +7,14 @@ declares one (``residence:``, e.g. a council tax liability or a tenancy; an open
 still there). A dwelling is its UPRN (the feed's own, or the gazetteer match) or, failing
 that, the normalised address with its postcode.
 
-Where two addresses compete, the more recent evidence wins, with each feed's ``reliability``
-worth up to ``reliability_days`` of recency: a council tax liability still open today beats
-a census return from last spring; a dated row stops counting ``point_evidence_days`` after
-its date. Residence changes only on a date some evidence starts or stops, so the spans are
-worked out at those dates and joined up where the winner stays the same.
+Where two addresses compete, a period still running (a liability or tenancy) outranks any
+dated row, and of two running periods the one that started later wins (the older one was
+not closed when the person moved). Between dated rows, the more recent wins, with each
+feed's ``reliability`` worth up to ``reliability_days`` of recency. A dated row stops
+counting ``point_evidence_days`` after its date, or after the person's latest record of any
+kind (an attendance or an A&E visit shows they are still about). Residence changes only on
+a date some evidence starts or stops, so the spans are worked out at those dates and joined
+up where the winner stays the same.
 """
 
 from __future__ import annotations
@@ -98,6 +101,9 @@ ORDER BY person_id, first_seen_date NULLS LAST, dwelling_key
 """
 
 
+PERIOD_FIRST = 1_000_000  # any period still running outranks any dated row
+
+
 def _winners_sql(days: int) -> str:
     """At every breakpoint of every person, the dwelling whose evidence scores best."""
     return f"""
@@ -106,8 +112,12 @@ def _winners_sql(days: int) -> str:
                UNION SELECT DISTINCT person_id, CAST(valid_to + INTERVAL 1 DAY AS DATE) FROM ev),
         scored AS (
             SELECT bp.person_id, bp.at_date, ev.dwelling_key,
-                   max(date_diff('day', DATE '1900-01-01', least(ev.seen_date, bp.at_date))
-                       + ev.reliability * {int(days)}) AS score
+                   max(CASE WHEN ev.is_period
+                            THEN {PERIOD_FIRST} + date_diff('day', DATE '1900-01-01',
+                                                            ev.start_date) + ev.reliability
+                            ELSE date_diff('day', DATE '1900-01-01',
+                                           least(ev.seen_date, bp.at_date))
+                                 + ev.reliability * {int(days)} END) AS score
             FROM bp JOIN ev ON ev.person_id = bp.person_id
                            AND ev.start_date <= bp.at_date AND bp.at_date <= ev.valid_to
             GROUP BY ALL)
@@ -141,39 +151,41 @@ def build_spans(con: duckdb.DuckDBPyConnection, as_of: dt.date,
     """)
 
 
-def build_current(con: duckdb.DuckDBPyConnection, as_of: dt.date,
-                  settings: HouseholdSettings) -> None:
+def build_current(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     """current_addresses: each person's dwelling on as_of, with the evidence that chose it."""
     d = q(as_of.isoformat())
-    days = int(settings.reliability_days)
+    rank = (f"(e.is_period AND e.valid_to >= DATE {d}, CASE WHEN e.is_period THEN e.start_date "
+            "ELSE e.seen_date END, e.reliability, e.record_id)")
     con.execute(f"""
         CREATE OR REPLACE TABLE current_addresses AS
         WITH cur AS (SELECT person_id, dwelling_key FROM residence_spans WHERE end_date IS NULL),
         best AS (
-            SELECT e.person_id, e.dwelling_key,
-                   arg_max(e, (e.seen_date, e.reliability, e.record_id)) AS ev,
+            SELECT e.person_id, e.dwelling_key, arg_max(e, {rank}) AS ev,
                    count(*) AS n_records, list(DISTINCT e.feed ORDER BY e.feed) AS feeds
             FROM _tmp_households_evidence e JOIN cur USING (person_id, dwelling_key)
-            WHERE e.start_date IS NOT NULL AND e.valid_to >= DATE {d}
-            GROUP BY ALL),
+            WHERE e.start_date IS NOT NULL GROUP BY ALL),
         rival AS (
-            SELECT e.person_id, arg_max(e, (e.seen_date, e.reliability)) AS ev
+            SELECT e.person_id, arg_max(e, {rank}) AS ev
             FROM _tmp_households_evidence e JOIN cur USING (person_id)
             WHERE e.dwelling_key <> cur.dwelling_key AND e.start_date IS NOT NULL
             GROUP BY ALL)
         SELECT b.person_id, b.dwelling_key, b.ev.uprn AS uprn, b.ev.address AS address,
                b.ev.postcode AS postcode, DATE {d} AS as_of_date,
                b.ev.feed AS deciding_feed, b.ev.seen_date AS deciding_date,
-               (CASE WHEN b.ev.is_open THEN 'still open on ' || b.ev.feed
-                     ELSE 'latest evidence ' || strftime(b.ev.seen_date, '%Y-%m-%d') || ' from '
-                          || b.ev.feed END)
-               || ' (reliability ' || round(b.ev.reliability, 2) || '); ' || b.n_records
-               || ' record(s) from ' || array_to_string(b.feeds, ', ')
-               || coalesce('; preferred to ' || r.ev.address || ' seen '
-                           || strftime(r.ev.seen_date, '%Y-%m-%d') || ' on ' || r.ev.feed
-                           || ' (reliability ' || round(r.ev.reliability, 2)
-                           || ', each unit of reliability counts as {days} days)', '')
+               {_said('b.ev')} || '; ' || b.n_records || ' record(s) here, from '
+               || array_to_string(b.feeds, ', ')
+               || coalesce('; preferred to ' || r.ev.address || ', ' || {_said('r.ev')}, '')
                AS reason
         FROM best b LEFT JOIN rival r USING (person_id)
         ORDER BY b.person_id
     """)
+
+
+def _said(ev: str) -> str:
+    """What one piece of evidence says, as text."""
+    return (f"CASE WHEN {ev}.is_open THEN 'open on ' || {ev}.feed || ' since ' "
+            f"|| strftime({ev}.start_date, '%Y-%m-%d') WHEN {ev}.is_period THEN {ev}.feed "
+            f"|| ' ' || strftime({ev}.start_date, '%Y-%m-%d') || ' to ' "
+            f"|| strftime({ev}.seen_date, '%Y-%m-%d') ELSE 'seen on ' || {ev}.feed || ' ' "
+            f"|| strftime({ev}.seen_date, '%Y-%m-%d') END || ' (reliability ' "
+            f"|| round({ev}.reliability, 2) || ')'")

@@ -63,9 +63,10 @@ def _history(con: duckdb.DuckDBPyConnection, table: str, run_at: dt.datetime,
              events: list[IdEvent]) -> None:
     con.execute(f"CREATE TABLE IF NOT EXISTS {table} (run_at TIMESTAMP, event VARCHAR, "
                 "id VARCHAR, other_id VARCHAR, members INTEGER)")
-    con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?)",
-                    [(run_at, e.event, e.person_id, e.other_person_id, e.records)
-                     for e in events])
+    if events:
+        con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?)",
+                        [(run_at, e.event, e.person_id, e.other_person_id, e.records)
+                         for e in events])
 
 
 def run_households(project: Project, con: duckdb.DuckDBPyConnection,
@@ -79,7 +80,7 @@ def run_households(project: Project, con: duckdb.DuckDBPyConnection,
         residence.build_evidence(con, project, as_of, settings)
         con.execute(residence.ADDRESS_HISTORY_SQL)
         residence.build_spans(con, as_of, settings)
-        residence.build_current(con, as_of, settings)
+        residence.build_current(con, as_of)
         progress("households", 1, 4)
         hh_events = households.build_households(con, as_of)
         progress("relationships", 2, 4)
