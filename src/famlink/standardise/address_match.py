@@ -119,7 +119,7 @@ def _confidence_sql() -> str:
 def matches_sql(has_gazetteer: bool) -> str:
     """address_matches from the keys and their best candidates."""
     text_match = "b.level < 9 AND NOT b.tied"
-    unknown = "k.feed_uprn IS NOT NULL AND known.uprn IS NULL"
+    unknown = f"{has_gazetteer} AND k.feed_uprn IS NOT NULL AND known.uprn IS NULL"
     return f"""
     CREATE OR REPLACE TABLE address_matches AS
     SELECT k.address_id, k.address, k.address_norm, k.postcode_key AS postcode, k.feed_uprn,
@@ -136,8 +136,8 @@ def matches_sql(has_gazetteer: bool) -> str:
            coalesce(b.candidates, 0) AS candidates,
            CASE WHEN known.uprn IS NOT NULL OR {text_match} THEN NULL
                 WHEN NOT {has_gazetteer} THEN 'no gazetteer'
-                WHEN b.tied THEN 'ambiguous'
                 WHEN b.level = 9 THEN 'ambiguous: flat not given'
+                WHEN b.tied THEN 'ambiguous'
                 WHEN k.address_norm IS NULL THEN 'feed UPRN not in gazetteer, no address text'
                 WHEN {unknown} THEN 'feed UPRN not in gazetteer, address not found'
                 WHEN k.postcode_key IS NULL THEN 'not found (no postcode)'

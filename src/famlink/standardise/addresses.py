@@ -4,7 +4,8 @@
 (RD -> ROAD, APT -> FLAT ...). ST becomes SAINT where it starts a name (at the start of a
 line, after a house number or after a street word: "12 ST JOHNS ROAD", "HIGH STREET ST
 ALBANS") and STREET elsewhere. "3/12 HIGH ST" becomes "FLAT 3 12 HIGH STREET", the same as
-"Flat 3, 12 High St". Number ranges stay joined: "12 - 14" -> "12-14".
+"Flat 3, 12 High St". Number ranges stay joined: "12 - 14" -> "12-14"; a letter written apart
+from its number joins it: "14 A HIGH ST" -> "14A HIGH STREET".
 
 ``parse_address`` reads comma-separated lines (or one line) into flat, house number, house
 name, street, locality, town and postcode. The street is the first line holding a house
@@ -115,9 +116,16 @@ def _expand(tokens: Sequence[str]) -> list[str]:
             expanded.append(_saint_or_street(expanded[-1] if expanded else None, following))
         elif token == "NO" and _number_follows(tokens, index):
             continue  # "NO 12" is house number 12
+        elif _is_suffix_letter(token, expanded, following):
+            expanded[-1] += token  # "14 A HIGH STREET" is 14A
         else:
             expanded.append(ABBREVIATIONS.get(token, token))
     return expanded
+
+
+def _is_suffix_letter(token: str, before: Sequence[str], following: str | None) -> bool:
+    return (len(token) == 1 and token.isalpha() and following is not None
+            and bool(before) and before[-1].isdigit())
 
 
 def _number_follows(tokens: Sequence[str], index: int) -> bool:
@@ -144,7 +152,8 @@ def normalise_address(text: str | None) -> str:
     """One upper-case line: "Flat 3, 12 High St." -> "FLAT 3 12 HIGH STREET"."""
     if not text:
         return ""
-    return " ".join(token for line in _lines(text) for token in line)
+    # a second pass over the joined lines, so the normal form is its own normal form
+    return " ".join(_expand([token for line in _lines(text) for token in line]))
 
 
 def address_tokens(text: str | None) -> list[str]:
