@@ -43,11 +43,11 @@ inferred AS (
     WHERE NOT EXISTS (SELECT 1 FROM _tmp_households_stated s
                       WHERE s.person_id_a = i.person_id_a AND s.person_id_b = i.person_id_b
                         AND s.relationship = i.relationship))
-SELECT person_id_a, person_id_b, relationship, source, confidence, evidence, start_date,
-       end_date
+SELECT person_id_a, person_id_b, relationship, source, CAST(confidence AS DOUBLE) AS confidence,
+       evidence, start_date, end_date
 FROM _tmp_households_stated
 UNION ALL
-SELECT person_id_a, person_id_b, relationship, source, confidence, evidence,
+SELECT person_id_a, person_id_b, relationship, source, CAST(confidence AS DOUBLE), evidence,
        CAST(NULL AS DATE), CAST(NULL AS DATE)
 FROM inferred
 ORDER BY person_id_a, person_id_b, relationship
