@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from famlink.households.stage import run_households
-from famlink.project import Feed, Project, ProjectSettings
 from famlink.pipeline import StageResult
+from famlink.project import Feed, Project, ProjectSettings
 
 AS_OF = dt.date(2026, 7, 31)
 COLS = {"first_name": {"from": "f"}, "event_date": {"from": "d"}, "event_end_date": {"from": "e"},

@@ -49,7 +49,7 @@ def test_an_adult_living_alone_has_a_household_but_no_family(street: Street) -> 
 
 def test_separation_and_a_new_partner_over_time(street: Street) -> None:
     _family_with_twins(street)
-    street.rows = [r for r in street.rows if not (r["pid"] == "DAD")]
+    street.rows = [r for r in street.rows if r["pid"] != "DAD"]
     street.row("DAD", "council_tax", "2019-09-01", "100", end="2024-03-31")
     street.row("DAD", "council_tax", "2024-04-01", "300")
     street.row("DAD", "social", "2024-05-01", None, person_ref="S-DAD", related="S-T1",
