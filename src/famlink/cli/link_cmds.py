@@ -18,8 +18,11 @@ from famlink.cli.console import (
 )
 from famlink.engine import table_exists
 from famlink.errors import FamlinkError
+from famlink.households.evaluate import GroupScores, evaluate_households
+from famlink.households.stage import as_of_date
 from famlink.link.decisions import project_state, record_decision
 from famlink.link.truth import Evaluation, evaluate
+from famlink.project import Project
 from famlink.standardise.address_truth import evaluate_addresses
 
 
@@ -47,6 +50,27 @@ def print_evaluation(result: Evaluation) -> None:
                                 columns=("error", "person", "mixes", "records")))
 
 
+def print_group_scores(scores: list[GroupScores]) -> None:
+    console.print(summary_table("Households and families against ground truth", [
+        (g.what, g.people, g.true_groups, g.predicted_groups, f"{g.precision:.4f}",
+         f"{g.recall:.4f}", f"{g.f1:.4f}", f"{g.ari:.4f}") for g in scores],
+        columns=("grouping", "people", "true groups", "predicted groups", "pairwise precision",
+                 "pairwise recall", "pairwise F1", "adjusted Rand index")))
+
+
+def show_evaluation(project: Project, truth: Path) -> None:
+    """Every score famlink has for the warehouse against a ground-truth folder."""
+    with read_warehouse(project) as con:
+        result = evaluate(con, truth)
+        address_scores = evaluate_addresses(con, truth)
+        groups = (evaluate_households(con, truth, as_of_date(project))
+                  if table_exists(con, "family_members") else [])
+    print_evaluation(result)
+    print_address_scores(address_scores)
+    if groups:
+        print_group_scores(groups)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("evaluate")
     def evaluate_cmd(project: Path | None = ProjectOption,
@@ -55,11 +79,7 @@ def register(app: typer.Typer) -> None:
         """Score the linked persons against ground truth (the synthetic town's truth/)."""
         with friendly_errors():
             loaded = project_from(project)
-            with read_warehouse(loaded) as con:
-                result = evaluate(con, truth or loaded.root / "truth")
-                address_scores = evaluate_addresses(con, truth or loaded.root / "truth")
-            print_evaluation(result)
-            print_address_scores(address_scores)
+            show_evaluation(loaded, truth or loaded.root / "truth")
 
     @app.command()
     def explain(record_a: str, record_b: str, project: Path | None = ProjectOption) -> None:

@@ -13,7 +13,6 @@ from famlink.cli.console import (
     friendly_errors,
     progress_bar,
     project_from,
-    read_warehouse,
     summary_table,
 )
 from famlink.cli.data_cmds import show_quality
@@ -88,9 +87,8 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(1, "--seed", "-s"),
     ) -> None:
         """The whole demo on the embedded defaults: synthetic town -> pipeline -> report."""
-        from famlink.cli.link_cmds import print_evaluation
+        from famlink.cli.link_cmds import show_evaluation
         from famlink.cli.synth_cmds import synthesise
-        from famlink.link.truth import evaluate
 
         with friendly_errors():
             if folder.exists():
@@ -99,8 +97,7 @@ def register(app: typer.Typer) -> None:
             loaded = project_from(folder)
             results = run_pipeline(loaded, None)
             html = show_quality(loaded)
-            with read_warehouse(loaded) as con:
-                print_evaluation(evaluate(con, loaded.root / "truth"))
+            show_evaluation(loaded, loaded.root / "truth")
             console.print(f"\nData-quality report: [bold]{html}[/]\nTry: famlink review -p "
                           f"{folder}; famlink explain A B -p {folder}")
         if any(not r.ok for r in results):
