@@ -10,7 +10,7 @@ import yaml
 
 from famlink.cli.main import app
 from famlink.link.settings import MatchingConfig
-from famlink.project import Feed
+from famlink.project import Feed, ProjectSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -28,6 +28,8 @@ def test_feed_examples_validate(path):
             Feed.model_validate(data)
         elif "thresholds" in data or "blocking" in data:
             MatchingConfig.model_validate(data)
+        elif "households" in data or "reference_date" in data:
+            ProjectSettings.model_validate(data)
 
 
 def test_quick_start_is_two_commands_that_exist():

@@ -13,6 +13,7 @@ from famlink.cli.console import (
     friendly_errors,
     progress_bar,
     project_from,
+    read_warehouse,
     summary_table,
 )
 from famlink.cli.data_cmds import show_quality
@@ -53,6 +54,14 @@ def _print_result(result: StageResult) -> None:
         console.print(f"{result.stage}: {note}", highlight=False)
     for problem in result.problems:
         console.print(f"[bold red]failed:[/] {problem}", highlight=False)
+
+
+def _example_family(project: Project) -> str:
+    """A family worth showing: the largest that spans two homes, else the largest."""
+    with read_warehouse(project) as con:
+        row = con.execute("SELECT family_id FROM families ORDER BY len(household_ids) > 1 DESC, "
+                          "n_members DESC, family_id LIMIT 1").fetchall()
+    return str(row[0][0]) if row else "ID"
 
 
 def register(app: typer.Typer) -> None:
@@ -98,7 +107,9 @@ def register(app: typer.Typer) -> None:
             results = run_pipeline(loaded, None)
             html = show_quality(loaded)
             show_evaluation(loaded, loaded.root / "truth")
-            console.print(f"\nData-quality report: [bold]{html}[/]\nTry: famlink review -p "
-                          f"{folder}; famlink explain A B -p {folder}")
+            family = _example_family(loaded)
+            console.print(f"\nData-quality report: [bold]{html}[/]\nTry: famlink family {family} "
+                          f"-p {folder}; famlink review -p {folder}; famlink explain A B -p "
+                          f"{folder}")
         if any(not r.ok for r in results):
             raise typer.Exit(1)
