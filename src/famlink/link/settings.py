@@ -8,9 +8,10 @@ blocking rules and training. The comparisons are famlink's own, built for UK cou
 - surname: exact (term-frequency adjusted), a shared part of a double-barrelled name or a
   former surname, swapped, same sound, close spelling;
 - date of birth: exact, day and month swapped, one year out, one character out;
-- address as ONE comparison (UPRN, then same dwelling, same house number and postcode, same
-  postcode, same sector), so street, number and postcode never count three times and a
-  household does not outweigh a different forename and date of birth;
+- address as ONE comparison (UPRN: the gazetteer's where the address matched one, else the
+  feed's; then same dwelling, same house number and postcode, same postcode, same sector),
+  so street, number and postcode never count three times and a household does not outweigh
+  a different forename and date of birth;
 - NHS number, UPN and NI number: only valid identifiers ever reach the model.
 """
 
