@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import duckdb
 
-from famlink.standardise.gazetteer import GAZETTEER, features_sql
+from famlink.standardise.gazetteer import GAZETTEER, features_sql, words_sql
 
 _FIRST = ("address", "postcode", "postcode_sector", "flat", "house_number", "house_name",
           "street", "address_tokens")
@@ -61,16 +61,24 @@ PC_NEAR = ("coalesce(levenshtein(replace(p.postcode_key, ' ', ''), replace(g.pos
            "<= 1, false)")
 SECTOR_SAME = "coalesce(p.postcode_sector = g.postcode_sector, false)"
 OVERLAP = "len(list_intersect(p.words, g.words)) / greatest(len(p.words), 1)"
+# The building named on the gazetteer side is named in the record too (or there is none):
+# "6 Nettle Close" is not "Flat 6, Wharf Lodge, Nettle Close", though the numbers agree.
+_NAME_WORDS = words_sql("string_split(g.house_name, ' ')")
+NAME_SEEN = ("(g.house_name IS NULL OR jaro_winkler_similarity(p.house_name, g.house_name) "
+             f">= 0.85 OR list_has_all(p.words, {_NAME_WORDS}))")
+STREET_SAID = (f"(p.street IS NOT NULL AND {STREET_OK} OR "
+               "jaro_winkler_similarity(p.house_name, g.house_name) >= 0.85)")
 LEVEL = f"""CASE
     WHEN {PC_SAME} AND {UNIT} AND {_SAME.format(c='street')} AND {_SAME.format(c='house_name')}
          THEN 1
     WHEN {PC_SAME} AND {UNIT} AND {STREET_OK} AND {NAME_OK} THEN 2
-    WHEN {PC_SAME} AND p.ids = g.ids AND p.ids <> '' AND {STREET_OK} THEN 3
+    WHEN {PC_SAME} AND p.ids = g.ids AND p.ids <> '' AND {STREET_SAID} AND {NAME_SEEN}
+         THEN 3
     WHEN {UNIT} AND p.street = g.street AND {NAME_OK} THEN 4
     WHEN {UNIT} AND jaro_winkler_similarity(p.street, g.street) >= 0.88 AND {NAME_OK}
          AND ({PC_NEAR} OR {SECTOR_SAME} OR p.postcode_key IS NULL) THEN 5
-    WHEN p.ids = g.ids AND p.ids <> '' AND p.street = g.street THEN 6
-    WHEN {PC_SAME} AND p.ids = g.ids AND {OVERLAP} >= 0.75 THEN 7
+    WHEN p.ids = g.ids AND p.ids <> '' AND p.street = g.street AND {NAME_SEEN} THEN 6
+    WHEN {PC_SAME} AND p.ids = g.ids AND {OVERLAP} >= 0.75 AND {NAME_SEEN} THEN 7
     WHEN p.flat IS NULL AND g.flat IS NOT NULL AND {_SAME.format(c='house_number')}
          AND {NAME_OK} AND ({PC_SAME} OR p.street = g.street) THEN 9
 END"""

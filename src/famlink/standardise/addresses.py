@@ -28,7 +28,7 @@ ABBREVIATIONS = {
     "RD": "ROAD", "STR": "STREET", "AVE": "AVENUE", "AV": "AVENUE", "AVEN": "AVENUE",
     "CL": "CLOSE", "CRES": "CRESCENT", "CRESC": "CRESCENT", "CRS": "CRESCENT", "DR": "DRIVE",
     "DRV": "DRIVE", "GDNS": "GARDENS", "GDN": "GARDEN", "GRN": "GREEN", "GRO": "GROVE",
-    "LN": "LANE", "PL": "PLACE", "SQ": "SQUARE", "TER": "TERRACE", "TERR": "TERRACE",
+    "GR": "GROVE", "LN": "LANE", "PL": "PLACE", "SQ": "SQUARE", "TER": "TERRACE", "TERR": "TERRACE",
     "TCE": "TERRACE", "CT": "COURT", "CRT": "COURT", "PK": "PARK", "WY": "WAY", "WLK": "WALK",
     "MWS": "MEWS", "PDE": "PARADE", "PROM": "PROMENADE", "VW": "VIEW", "HTS": "HEIGHTS",
     "HL": "HILL", "BLVD": "BOULEVARD", "BVD": "BOULEVARD", "BDWY": "BROADWAY",
