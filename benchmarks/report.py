@@ -61,6 +61,24 @@ def town_table() -> None:
               f"| {kept(s, 'father and son with the same name')} | {commit(m)} |")
 
 
+def households_table() -> None:
+    print("| people | households s | chronology s | households+chronology s | addresses matched "
+          "| rows given the true UPRN | household P / R / F1 (ARI) "
+          "| family P / R / F1 (ARI) | commit |")
+    print("|" + "---|" * 9)
+    for people, (r, m) in sorted(newest("town", "people", "runs").items()):
+        s = r.get("scores", {})
+        if "groups" not in s:
+            continue
+        st, a = r["steps"], s["addresses"].get("all", {})
+        h, f = s["groups"]["households"], s["groups"]["families"]
+        print(f"| {people:,} | {st['households']['seconds']} | {st['chronology']['seconds']} "
+              f"| {r['households_chronology_seconds']} | {a.get('matched_share', 0):.2%} "
+              f"| {a.get('recall', 0):.2%} | {h['precision']:.3f} / {h['recall']:.3f} / "
+              f"{h['f1']:.4f} ({h['ari']:.3f}) | {f['precision']:.3f} / {f['recall']:.3f} / "
+              f"{f['f1']:.4f} ({f['ari']:.3f}) | {commit(m)} |")
+
+
 def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else "-"
 
@@ -116,6 +134,8 @@ def febrl_tables() -> None:
 def main() -> None:
     print("### Synthetic town: famlink\n")
     town_table()
+    print("\n### Synthetic town: addresses, households, families and chronology\n")
+    households_table()
     print("\n### Synthetic town: peers on the same records")
     peers_tables()
     print("\n### FEBRL")

@@ -1,9 +1,11 @@
 """Synthetic town benchmark: famlink's whole pipeline at a given number of people.
 
-For each size: ``famlink synth``, then ``famlink run ingest``, ``standardise`` and ``link``,
-each as a separate child process measured for wall time and peak memory, then the linked
-persons are scored against the town's truth/ (pairwise and B-cubed F1, twins and same-name
-fathers and sons kept apart). Results are printed and written to benchmarks/out/town-*.json.
+For each size: ``famlink synth``, then ``famlink run ingest``, ``standardise``, ``link``,
+``households`` and ``chronology``, each as a separate child process measured for wall time
+and peak memory, then the linked persons are scored against the town's truth/ (pairwise and
+B-cubed F1, twins and same-name fathers and sons kept apart), and so are the households and
+families on the as-of date (pairwise F1 and adjusted Rand index) and the addresses matched to
+the gazetteer. Results are printed and written to benchmarks/out/town-*.json.
 
     .venv/bin/python benchmarks/town.py                 # 10,000 and 100,000 people
     .venv/bin/python benchmarks/town.py 1000000         # slow: about 6M feed records
@@ -22,9 +24,15 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import FAMLINK, OUT, machine, run_measured, score_clusters, write_json
 
-STAGES = ("ingest", "standardise", "link")
+from famlink.households.evaluate import evaluate_households
+from famlink.households.stage import as_of_date
+from famlink.project import load_project
+from famlink.standardise.address_truth import evaluate_addresses
+
+STAGES = ("ingest", "standardise", "link", "households", "chronology")
 TARGETS = {
-    100_000: {"pipeline_seconds": 90, "standardise_link_seconds": 60, "f1": 0.98},
+    100_000: {"pipeline_seconds": 90, "standardise_link_seconds": 60, "f1": 0.98,
+              "households_chronology_seconds": 60, "family_f1": 0.95},
     1_000_000: {"pipeline_seconds": 600, "peak_rss_mb": 12 * 1024, "f1": 0.98},
 }
 
@@ -63,6 +71,13 @@ def score_project(root: Path) -> dict[str, Any]:
         scores = score_clusters(con, "person_membership", "person_id", root / "truth")
         scores["person_records"] = con.execute(
             "SELECT count(*) FROM person_records").fetchall()[0][0]
+        scores["addresses"] = {s.feed: {"rows": s.rows, "matched_share": s.matched_share,
+                                        "precision": s.precision, "recall": s.recall}
+                               for s in evaluate_addresses(con, root / "truth")}
+        scores["groups"] = {g.what.split()[0]: {
+            "people": g.people, "precision": round(g.precision, 4),
+            "recall": round(g.recall, 4), "f1": round(g.f1, 4), "ari": round(g.ari, 4)}
+            for g in evaluate_households(con, root / "truth", as_of_date(load_project(root)))}
         return scores
     finally:
         con.close()
@@ -78,6 +93,8 @@ def run_size(people: int, seed: int) -> dict[str, Any]:
     result["pipeline_seconds"] = round(sum(steps[s]["seconds"] for s in STAGES), 2)
     result["standardise_link_seconds"] = round(
         steps["standardise"]["seconds"] + steps["link"]["seconds"], 2)
+    result["households_chronology_seconds"] = round(
+        steps["households"]["seconds"] + steps["chronology"]["seconds"], 2)
     result["peak_rss_mb"] = max(steps[s]["peak_rss_mb"] for s in STAGES)
     result["scores"] = score_project(town_dir(people, seed))
     result["targets"] = TARGETS.get(people, {"f1": 0.98})
@@ -97,6 +114,13 @@ def show(r: dict[str, Any]) -> None:
           f"{r['standardise_link_seconds']} s); {sc['person_records']:,} person records")
     print(f"  pairwise P {sc['precision']:.4f}  R {sc['recall']:.4f}  F1 {sc['f1']:.4f}   "
           f"B-cubed F1 {sc['bcubed_f1']:.4f}")
+    if "all" in sc["addresses"]:
+        a = sc["addresses"]["all"]
+        print(f"  addresses: {a['matched_share']:.2%} matched, {a['recall']:.2%} of rows given "
+              f"the true UPRN")
+    for what, g in sc["groups"].items():
+        print(f"  {what}: pairwise P {g['precision']:.4f}  R {g['recall']:.4f}  "
+              f"F1 {g['f1']:.4f}  ARI {g['ari']:.4f} over {g['people']:,} people")
     for kind, h in sc["hard_cases"].items():
         print(f"  {kind}: {h['pairs'] - h['wrongly_merged']}/{h['pairs']} kept apart")
     print(f"  targets: {r['targets']}")
