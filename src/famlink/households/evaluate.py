@@ -17,10 +17,11 @@ from pathlib import Path
 import duckdb
 
 from famlink.errors import FamlinkError
+from famlink.link.evaluate import PairwiseScores
 
 
 @dataclass(frozen=True)
-class GroupScores:
+class GroupScores(PairwiseScores):
     what: str
     people: int
     true_groups: int
@@ -29,19 +30,6 @@ class GroupScores:
     predicted_pairs: int
     correct_pairs: int
     ari: float
-
-    @property
-    def precision(self) -> float:
-        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _load(con: duckdb.DuckDBPyConnection, truth_dir: Path, day: dt.date) -> None:

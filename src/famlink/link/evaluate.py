@@ -19,20 +19,12 @@ GROUP BY ALL
 """
 
 
-@dataclass
-class Scores:
-    records: int
+class PairwiseScores:
+    """Pairwise precision, recall and F1 from counts of true, predicted and correct pairs."""
+
     true_pairs: int
     predicted_pairs: int
     correct_pairs: int
-    bcubed_precision: float
-    bcubed_recall: float
-    over_merged: int  # predicted clusters holding records of more than one true person
-    split: int  # true persons whose records are in more than one predicted cluster
-    predicted_clusters: int
-    true_persons: int
-    worst_merges: list[tuple[str, int, int]] = field(default_factory=list)
-    worst_splits: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -46,6 +38,22 @@ class Scores:
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Scores(PairwiseScores):
+    records: int
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+    bcubed_precision: float
+    bcubed_recall: float
+    over_merged: int  # predicted clusters holding records of more than one true person
+    split: int  # true persons whose records are in more than one predicted cluster
+    predicted_clusters: int
+    true_persons: int
+    worst_merges: list[tuple[str, int, int]] = field(default_factory=list)
+    worst_splits: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def bcubed_f1(self) -> float:
