@@ -54,3 +54,14 @@ def table_columns(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
     rows = con.execute("SELECT column_name, data_type FROM information_schema.columns "
                        "WHERE table_name = ? ORDER BY ordinal_position", [name]).fetchall()
     return {r[0]: r[1] for r in rows}
+
+
+def create_temp_table(con: duckdb.DuckDBPyConnection, name: str,
+                      columns: dict[str, list[Any]]) -> None:
+    """A temp table from Python columns, in one go (executemany inserts row by row)."""
+    view = f"_tmp_arrow_{name}"
+    con.register(view, pa.table(columns))
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {view}")
+    finally:
+        con.unregister(view)

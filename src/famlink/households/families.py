@@ -18,8 +18,9 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pyarrow as pa
 
-from famlink.engine import table_exists
+from famlink.engine import create_temp_table, table_exists
 from famlink.households.spec import HouseholdSettings
 from famlink.ingest.mapping import q
 from famlink.link.stable_ids import IdEvent, assign_person_ids
@@ -154,10 +155,9 @@ def build_families(con: duckdb.DuckDBPyConnection, as_of: dt.date,
                 "SELECT *, 'inferred' FROM _tmp_families_inferred")
     con.execute(CARERS_SQL)
     ids, events = assign_person_ids(_family_labels(con, s), _previous(con), prefix="F")
-    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_families_ids "
-                "(person_id VARCHAR, family_id VARCHAR)")
-    if ids:
-        con.executemany("INSERT INTO _tmp_families_ids VALUES (?, ?)", list(ids.items()))
+    create_temp_table(con, "_tmp_families_ids", {
+        "person_id": pa.array(list(ids), pa.string()),
+        "family_id": pa.array(list(ids.values()), pa.string())})
     _write_members(con)
     return events
 

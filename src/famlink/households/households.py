@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pyarrow as pa
 
-from famlink.engine import table_exists
+from famlink.engine import create_temp_table, table_exists
 from famlink.ingest.mapping import q
 from famlink.link.stable_ids import IdEvent, assign_person_ids
 
@@ -64,10 +65,9 @@ def build_households(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[IdE
     """households and household_members from residence_spans; returns the ID changes."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_households_chain AS {_chain_sql(as_of)}")
     ids, events = assign_person_ids(_member_keys(con), _previous_ids(con), prefix="H")
-    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_households_ids (member_key VARCHAR, "
-                "household_id VARCHAR)")
-    if ids:
-        con.executemany("INSERT INTO _tmp_households_ids VALUES (?, ?)", list(ids.items()))
+    create_temp_table(con, "_tmp_households_ids", {
+        "member_key": pa.array(list(ids), pa.string()),
+        "household_id": pa.array(list(ids.values()), pa.string())})
     con.execute("""
         CREATE OR REPLACE TABLE household_members AS
         WITH c AS (SELECT *, person_id || '|' || dwelling_key || '|' || row_number() OVER (

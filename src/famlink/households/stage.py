@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pyarrow as pa
 
-from famlink.engine import scalar, table_exists, transaction
+from famlink.engine import create_temp_table, scalar, table_exists, transaction
 from famlink.errors import FamlinkError
 from famlink.households import families, households, relationships, residence
 from famlink.link.stable_ids import IdEvent
@@ -63,10 +64,13 @@ def _history(con: duckdb.DuckDBPyConnection, table: str, run_at: dt.datetime,
              events: list[IdEvent]) -> None:
     con.execute(f"CREATE TABLE IF NOT EXISTS {table} (run_at TIMESTAMP, event VARCHAR, "
                 "id VARCHAR, other_id VARCHAR, members INTEGER)")
-    if events:
-        con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?)",
-                        [(run_at, e.event, e.person_id, e.other_person_id, e.records)
-                         for e in events])
+    create_temp_table(con, "_tmp_households_events", {
+        "event": pa.array([e.event for e in events], pa.string()),
+        "id": pa.array([e.person_id for e in events], pa.string()),
+        "other_id": pa.array([e.other_person_id for e in events], pa.string()),
+        "members": pa.array([e.records for e in events], pa.int32())})
+    con.execute(f"INSERT INTO {table} SELECT ?, event, id, other_id, members "
+                "FROM _tmp_households_events", [run_at])
 
 
 def run_households(project: Project, con: duckdb.DuckDBPyConnection,
