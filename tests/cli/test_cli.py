@@ -84,3 +84,19 @@ def test_reading_commands_before_any_run_give_a_clear_error(tmp_path):
         result = runner.invoke(app, [*command, "-p", str(maker.root)])
         assert result.exit_code == 1, command
         assert "no warehouse" in result.output and "famlink run" in result.output, command
+
+
+def test_validate_names_the_key_of_a_bad_household_rule_and_keeps_brackets(tmp_path):
+    maker = ProjectMaker(tmp_path / "p")
+    maker.feed("claims", "source: {path: x}\ncolumns: {first_name: {from: A}, role: {from: R}}\n"
+               "relationships: [{within: role, roles: [claimant], relationship: parent}]\n")
+    bad = runner.invoke(app, ["validate", "-p", str(maker.root)])
+    assert bad.exit_code == 1
+    assert "claims.yaml" in bad.output and "relationships.0" in bad.output
+    assert "roles: [role A, role B]" in bad.output
+    maker.feed("claims", "source: {path: x}\ncolumns: {first_name: {from: A}}\n"
+               "residence: {start: x_tenancy_start}\n")
+    bad = runner.invoke(app, ["validate", "-p", str(maker.root)])
+    assert bad.exit_code == 1
+    assert "residence.start: 'x_tenancy_start' is not a mapped field" in " ".join(
+        bad.output.split())

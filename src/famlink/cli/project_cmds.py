@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from famlink.canonical import FIELDS
 from famlink.cli.console import ProjectOption, console, friendly_errors, summary_table
@@ -60,7 +61,7 @@ def register(app: typer.Typer) -> None:
         except ConfigError as exc:
             console.print(f"[bold red]{len(exc.problems)} problem(s):[/]")
             for problem in exc.problems:
-                console.print(f"  [red]-[/] {problem}", highlight=False)
+                console.print(f"  [red]-[/] {escape(str(problem))}", highlight=False)
             raise typer.Exit(1) from exc
         rows = [(name, feed.kind, feed.source.format, len(feed.columns))
                 for name, feed in loaded.feeds.items()]
