@@ -65,3 +65,10 @@ def create_temp_table(con: duckdb.DuckDBPyConnection, name: str,
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {view}")
     finally:
         con.unregister(view)
+
+
+def create_temp_mapping(con: duckdb.DuckDBPyConnection, name: str, key: str, value: str,
+                        mapping: dict[str, str]) -> None:
+    """A two-column text temp table (key -> value) from a dict, such as record -> person."""
+    create_temp_table(con, name, {key: pa.array(list(mapping), pa.string()),
+                                  value: pa.array(list(mapping.values()), pa.string())})

@@ -7,18 +7,7 @@ import datetime as dt
 import pytest
 
 from famlink.chronology.summaries import SUMMARIES, template_sql
-from famlink.synthetic.feeds import (
-    council_tax,
-    dwp_benefits,
-    health_ed,
-    housing,
-    police_incidents,
-    school_attendance,
-    school_census,
-    school_exclusions,
-    social_care,
-    youth_offending,
-)
+from famlink.synthetic.feeds import FEEDS
 
 D = dt.date
 CASES = [
@@ -94,11 +83,10 @@ def test_summary(con, build, fields, expected):
 
 def _synthetic_event_types() -> set[str]:
     types = set()
-    for module in (council_tax, dwp_benefits, health_ed, housing, police_incidents,
-                   school_attendance, school_census, school_exclusions, social_care,
-                   youth_offending):
-        spec = module.SPEC["columns"]["event_type"]
-        types |= {spec["value"]} if "value" in spec else set(spec["map"].values())
+    for module in FEEDS:
+        spec = module.SPEC["columns"].get("event_type")
+        if spec is not None:
+            types |= {spec["value"]} if "value" in spec else set(spec["map"].values())
     return types
 
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import pyarrow as pa
 
-from famlink.engine import create_temp_table, table_exists
+from famlink.engine import create_temp_mapping, table_exists
 from famlink.households.spec import HouseholdSettings
 from famlink.ingest.mapping import q
 from famlink.link.stable_ids import IdEvent, assign_person_ids
@@ -155,9 +154,7 @@ def build_families(con: duckdb.DuckDBPyConnection, as_of: dt.date,
                 "SELECT *, 'inferred' FROM _tmp_families_inferred")
     con.execute(CARERS_SQL)
     ids, events = assign_person_ids(_family_labels(con, s), _previous(con), prefix="F")
-    create_temp_table(con, "_tmp_families_ids", {
-        "person_id": pa.array(list(ids), pa.string()),
-        "family_id": pa.array(list(ids.values()), pa.string())})
+    create_temp_mapping(con, "_tmp_families_ids", "person_id", "family_id", ids)
     _write_members(con)
     return events
 

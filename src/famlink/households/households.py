@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import pyarrow as pa
 
-from famlink.engine import create_temp_table, table_exists
+from famlink.engine import create_temp_mapping, table_exists
 from famlink.ingest.mapping import q
 from famlink.link.stable_ids import IdEvent, assign_person_ids
 
@@ -40,39 +39,31 @@ def _chain_sql(as_of: dt.date) -> str:
     """
 
 
-def _member_keys(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """member key (person|dwelling|n) -> household key, for the stable ID assignment."""
-    rows = con.execute("""
-        SELECT person_id || '|' || dwelling_key || '|' || row_number() OVER (
-                   PARTITION BY person_id, dwelling_key ORDER BY start_date), household_key
-        FROM _tmp_households_chain
-    """).fetchall()
-    return {str(k): str(h) for k, h in rows}
+# a person's n-th spell at a dwelling: what household IDs are kept by, run to run
+MEMBER_KEY = ("person_id || '|' || dwelling_key || '|' || row_number() OVER ("
+              "PARTITION BY person_id, dwelling_key ORDER BY start_date)")
+
+
+def _keyed(con: duckdb.DuckDBPyConnection, table: str, value: str) -> dict[str, str]:
+    rows = con.execute(f"SELECT {MEMBER_KEY}, {value} FROM {table}").fetchall()
+    return {str(k): str(v) for k, v in rows}
 
 
 def _previous_ids(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     if not table_exists(con, "household_members"):
         return {}
-    rows = con.execute("""
-        SELECT person_id || '|' || dwelling_key || '|' || row_number() OVER (
-                   PARTITION BY person_id, dwelling_key ORDER BY start_date), household_id
-        FROM household_members
-    """).fetchall()
-    return {str(k): str(h) for k, h in rows}
+    return _keyed(con, "household_members", "household_id")
 
 
 def build_households(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[IdEvent]:
     """households and household_members from residence_spans; returns the ID changes."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_households_chain AS {_chain_sql(as_of)}")
-    ids, events = assign_person_ids(_member_keys(con), _previous_ids(con), prefix="H")
-    create_temp_table(con, "_tmp_households_ids", {
-        "member_key": pa.array(list(ids), pa.string()),
-        "household_id": pa.array(list(ids.values()), pa.string())})
-    con.execute("""
+    labels = _keyed(con, "_tmp_households_chain", "household_key")
+    ids, events = assign_person_ids(labels, _previous_ids(con), prefix="H")
+    create_temp_mapping(con, "_tmp_households_ids", "member_key", "household_id", ids)
+    con.execute(f"""
         CREATE OR REPLACE TABLE household_members AS
-        WITH c AS (SELECT *, person_id || '|' || dwelling_key || '|' || row_number() OVER (
-                       PARTITION BY person_id, dwelling_key ORDER BY start_date) AS member_key
-                   FROM _tmp_households_chain)
+        WITH c AS (SELECT *, {MEMBER_KEY} AS member_key FROM _tmp_households_chain)
         SELECT i.household_id, c.person_id, c.dwelling_key, c.start_date, c.end_date
         FROM c JOIN _tmp_households_ids i USING (member_key)
         ORDER BY i.household_id, c.start_date, c.person_id
@@ -94,10 +85,3 @@ def build_households(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[IdE
     """)
     return events
 
-
-def members_on(con: duckdb.DuckDBPyConnection, day: dt.date) -> list[tuple[str, str]]:
-    """(household_id, person_id) for everyone living in a household on ``day``."""
-    rows = con.execute("SELECT household_id, person_id FROM household_members WHERE start_date "
-                       "<= ? AND (end_date IS NULL OR end_date >= ?) ORDER BY 1, 2",
-                       [day, day]).fetchall()
-    return [(str(h), str(p)) for h, p in rows]

@@ -18,18 +18,15 @@ from famlink.ingest.load import raw_table
 from famlink.ingest.mapping import ident, q
 from famlink.project import Feed, Project
 
-RELATIONSHIP_COLUMNS = ("record_id_a VARCHAR, record_id_b VARCHAR, relationship VARCHAR, "
-                        "confidence DOUBLE, feed VARCHAR, evidence VARCHAR, event_date DATE")
+RELATIONSHIP_COLUMNS = {"record_id_a": "VARCHAR", "record_id_b": "VARCHAR",
+                        "relationship": "VARCHAR", "confidence": "DOUBLE", "feed": "VARCHAR",
+                        "evidence": "VARCHAR", "event_date": "DATE"}
 
 
 def _where(rule: RelationshipRule, alias: str) -> str:
-    parts = [f"{alias}.{ident(f)} IN (SELECT unnest({q_list(vals)}))"
+    parts = [f"{alias}.{ident(f)} IN ({', '.join(q(v) for v in vals)})"
              for f, vals in rule.where.items()]
     return " AND ".join(parts) if parts else "true"
-
-
-def q_list(values: list[str]) -> str:
-    return "[" + ", ".join(q(v) for v in values) + "]"
 
 
 def _within_sql(feed: Feed, rule: RelationshipRule, table: str) -> str:
@@ -86,14 +83,15 @@ def stated_sql(con: duckdb.DuckDBPyConnection, project: Project) -> str:
                 _map_sql(feed, rule, ident(table))
             if sql:
                 parts.append(sql)
-    body = "\nUNION\n".join(parts) if parts else "SELECT * FROM _tmp_empty WHERE false"
-    names = ", ".join(c.split()[0] for c in RELATIONSHIP_COLUMNS.split(", "))
-    return f"SELECT * FROM ({body}) t({names})"
+    if not parts:
+        nulls = ", ".join(f"NULL::{t} AS {n}" for n, t in RELATIONSHIP_COLUMNS.items())
+        return f"SELECT {nulls} WHERE false"
+    body = "\nUNION\n".join(parts)
+    return f"SELECT * FROM ({body}) t({', '.join(RELATIONSHIP_COLUMNS)})"
 
 
 def build_stated(con: duckdb.DuckDBPyConnection, project: Project) -> None:
     """relationships (record level) and the stated part of person_relationships."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_empty ({RELATIONSHIP_COLUMNS})")
     con.execute(f"CREATE OR REPLACE TABLE relationships AS {stated_sql(con, project)}")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _tmp_households_stated AS
@@ -112,4 +110,42 @@ def build_stated(con: duckdb.DuckDBPyConnection, project: Project) -> None:
                string_agg(DISTINCT evidence, '; ' ORDER BY evidence) AS evidence,
                min(event_date) AS start_date, CAST(NULL AS DATE) AS end_date
         FROM p GROUP BY person_id_a, person_id_b, relationship
+    """)
+
+
+def _sharing(who: str, shared: str, relationship: str, evidence: str) -> str:
+    """Inferred pairs of persons who share a parent (siblings) or a child (partners)."""
+    return f"""
+        SELECT DISTINCT a.{who} AS person_id_a, b.{who} AS person_id_b,
+               {q(relationship)} AS relationship, 'inferred' AS source, 0.6 AS confidence,
+               {q(evidence)} AS evidence
+        FROM _tmp_families_links a JOIN _tmp_families_links b
+          ON a.{shared} = b.{shared} AND a.{who} < b.{who}"""
+
+
+def build_person_relationships(con: duckdb.DuckDBPyConnection) -> None:
+    """person_relationships: the stated ones, and those the families step inferred."""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE person_relationships AS
+        WITH inferred AS (
+            SELECT * FROM (
+                SELECT parent_id AS person_id_a, child_id AS person_id_b,
+                       'parent' AS relationship, 'inferred' AS source, confidence, evidence
+                FROM _tmp_families_inferred
+                UNION ALL {_sharing("parent_id", "child_id", "partner",
+                                    "parents of the same child, living together")}
+                UNION ALL {_sharing("child_id", "parent_id", "sibling",
+                                    "children of the same parent, living together")}) i
+            WHERE NOT EXISTS (SELECT 1 FROM _tmp_households_stated s
+                              WHERE s.person_id_a = i.person_id_a
+                                AND s.person_id_b = i.person_id_b
+                                AND s.relationship = i.relationship))
+        SELECT person_id_a, person_id_b, relationship, source,
+               CAST(confidence AS DOUBLE) AS confidence, evidence, start_date, end_date
+        FROM _tmp_households_stated
+        UNION ALL
+        SELECT person_id_a, person_id_b, relationship, source, CAST(confidence AS DOUBLE),
+               evidence, CAST(NULL AS DATE), CAST(NULL AS DATE)
+        FROM inferred
+        ORDER BY person_id_a, person_id_b, relationship
     """)

@@ -14,6 +14,8 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 
 @dataclass(frozen=True)
 class IdEvent:
@@ -21,6 +23,14 @@ class IdEvent:
     person_id: str
     other_person_id: str | None
     records: int
+
+
+def event_columns(events: list[IdEvent]) -> dict[str, pa.Array]:
+    """The ID changes as columns (event, id, other_id, members), ready for a table."""
+    return {"event": pa.array([e.event for e in events], pa.string()),
+            "id": pa.array([e.person_id for e in events], pa.string()),
+            "other_id": pa.array([e.other_person_id for e in events], pa.string()),
+            "members": pa.array([e.records for e in events], pa.int64())}
 
 
 def new_person_id(first_record_id: str, prefix: str = "P") -> str:

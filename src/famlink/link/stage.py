@@ -20,12 +20,19 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from famlink.engine import arrow_table, scalar, table_exists, transaction
+from famlink.engine import (
+    arrow_table,
+    create_temp_mapping,
+    create_temp_table,
+    scalar,
+    table_exists,
+    transaction,
+)
 from famlink.link import model as splink_model
 from famlink.link.clusters import Record, cluster
 from famlink.link.decisions import current_decisions, project_state
 from famlink.link.settings import MatchingConfig, Thresholds, load_matching
-from famlink.link.stable_ids import IdEvent, assign_person_ids
+from famlink.link.stable_ids import IdEvent, assign_person_ids, event_columns
 from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
 
@@ -164,13 +171,11 @@ def _trained_model(project: Project, con: duckdb.DuckDBPyConnection, config: Mat
 
 
 def _write_membership(con: duckdb.DuckDBPyConnection, ids: dict[str, str]) -> None:
-    table = pa.table({"record_id": list(ids), "person_id": list(ids.values())})
-    con.register("_tmp_link_ids", table)
+    create_temp_mapping(con, "_tmp_link_ids", "record_id", "person_id", ids)
     con.execute("CREATE OR REPLACE TABLE person_membership AS SELECT i.record_id, i.person_id, "
                 "p.feed, r.profile_id FROM _tmp_link_ids i JOIN person_records p "
                 "USING (record_id) JOIN _tmp_link_records r USING (record_id) "
                 "ORDER BY i.person_id, i.record_id")
-    con.unregister("_tmp_link_ids")
 
 
 PERSONS_SQL = """
@@ -200,15 +205,9 @@ ORDER BY abs(q.match_weight - {high}), q.record_id_l, q.record_id_r
 def _write_history(con: duckdb.DuckDBPyConnection, run_id: str, events: list[IdEvent]) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS person_id_history (run_id VARCHAR, event VARCHAR, "
                 "person_id VARCHAR, other_person_id VARCHAR, records BIGINT)")
-    table = pa.table({
-        "run_id": pa.array([run_id] * len(events), pa.string()),
-        "event": pa.array([e.event for e in events], pa.string()),
-        "person_id": pa.array([e.person_id for e in events], pa.string()),
-        "other_person_id": pa.array([e.other_person_id for e in events], pa.string()),
-        "records": pa.array([e.records for e in events], pa.int64())})
-    con.register("_tmp_link_history", table)
-    con.execute("INSERT INTO person_id_history SELECT * FROM _tmp_link_history")
-    con.unregister("_tmp_link_history")
+    create_temp_table(con, "_tmp_link_history", event_columns(events))
+    con.execute("INSERT INTO person_id_history SELECT ?, event, id, other_id, members "
+                "FROM _tmp_link_history", [run_id])
 
 
 def _write_run(con: duckdb.DuckDBPyConnection, run_id: str, model: dict[str, Any],
