@@ -21,6 +21,7 @@ from famlink.engine import connect
 from famlink.ingest.load import FileOutcome
 from famlink.pipeline import StageResult, run_stages, stage_names
 from famlink.project import Project
+from famlink.snapshot import publish
 
 STAGES_HELP = f"Stages to run, in order; default all: {', '.join(stage_names())}."
 
@@ -39,6 +40,10 @@ def run_pipeline(project: Project, stages: list[str] | None) -> list[StageResult
         con.close()
     for result in results:
         _print_result(result)
+    if results and all(r.ok for r in results):
+        console.print(f"Published {publish(project).name}: the web app now reads this run.")
+    else:
+        console.print("Nothing published: the previous snapshot goes on serving.")
     return results
 
 
