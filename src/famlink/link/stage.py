@@ -28,6 +28,7 @@ from famlink.engine import (
     table_exists,
     transaction,
 )
+from famlink.link import incremental
 from famlink.link import model as splink_model
 from famlink.link.clusters import Record, cluster
 from famlink.link.decisions import current_decisions, project_state
@@ -227,18 +228,45 @@ def save_model(project: Project, run_id: str, model: dict[str, Any]) -> Path:
     return path
 
 
+def _score(project: Project, con: duckdb.DuckDBPyConnection, config: MatchingConfig,
+           progress: Progress) -> tuple[dict[str, Any], pa.Table, int, list[str]]:
+    """The model and the scored pairs: only the new profiles' pairs when a run can be
+    incremental, else every blocked pair (training the model unless one is configured)."""
+    incremental.fingerprint_profiles(con, PROFILE_COLUMNS)
+    plan = incremental.plan_increment(con, config)
+    if plan is None:
+        model = _trained_model(project, con, config, progress)
+        progress("link: scoring pairs", 0, 1)
+        profiles = arrow_table(con, PROFILES_SQL)
+        con.register("_tmp_link_scored",
+                     splink_model.predict(profiles, model, config.thresholds.keep_pairs))
+        pairs = arrow_table(con, PAIRS_SQL)
+        con.unregister("_tmp_link_scored")
+        return model, pairs, profiles.num_rows, ["full run: every blocked pair scored"]
+    progress("link: scoring new records", 0, 1)
+    profiles = incremental.profiles_marked_new(con, PROFILES_SQL)
+    scored = (splink_model.predict(profiles, incremental.restrict_to_new(plan.model),
+                                   config.thresholds.keep_pairs)
+              if plan.new_profiles or plan.rescored_pairs else None)
+    kept = incremental.kept_pairs(con)
+    if scored is None:
+        return plan.model, kept, profiles.num_rows, [plan.note]
+    con.register("_tmp_link_scored", scored)
+    new_pairs = arrow_table(con, PAIRS_SQL)
+    con.unregister("_tmp_link_scored")
+    con.register("_tmp_link_both", pa.concat_tables([kept, new_pairs.cast(kept.schema)]))
+    pairs = arrow_table(con, "SELECT * FROM _tmp_link_both ORDER BY record_id_l, record_id_r")
+    con.unregister("_tmp_link_both")
+    return plan.model, pairs, profiles.num_rows, [plan.note]
+
+
 def run_link(project: Project, con: duckdb.DuckDBPyConnection,
              progress: Progress) -> StageResult:
     config = load_matching(project.root)
     t = config.thresholds
     run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     con.execute(LINK_RECORDS_SQL)
-    model = _trained_model(project, con, config, progress)
-    progress("link: scoring pairs", 0, 1)
-    profiles = arrow_table(con, PROFILES_SQL)
-    con.register("_tmp_link_scored", splink_model.predict(profiles, model, t.keep_pairs))
-    pairs = arrow_table(con, PAIRS_SQL)
-    con.unregister("_tmp_link_scored")
+    model, pairs, n_profiles, notes = _score(project, con, config, progress)
     profile_of = _profile_of(con)
     decisions = current_decisions(project_state(project))
     must = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
@@ -266,7 +294,7 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
         _write_history(con, run_id, events)
         counts = {
             "person_records": len(profile_of),
-            "profiles": profiles.num_rows,
+            "profiles": n_profiles,
             "pairs scored": pairs.num_rows,
             "persons": int(scalar(con, "SELECT count(*) FROM persons") or 0),
             "review queue": int(scalar(con, "SELECT count(*) FROM review_queue") or 0),
@@ -276,5 +304,6 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
             "ids split": sum(e.event == "split" for e in events),
         }
         _write_run(con, run_id, model, config, counts)
+        incremental.save_state(con)
     save_model(project, run_id, model)
-    return StageResult("link", counts)
+    return StageResult("link", counts, details=list(notes))
