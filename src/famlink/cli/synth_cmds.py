@@ -11,12 +11,12 @@ from famlink.cli.console import console, friendly_errors, summary_table
 from famlink.errors import FamlinkError
 
 
-def synthesise(out: Path, people: int, seed: int, error_scale: float) -> None:
+def synthesise(out: Path, people: int, seed: int, error_scale: float, daily: int = 0) -> None:
     from famlink.synthetic.town import ErrorRates, generate_town
 
     with console.status(f"Generating a town of {people:,} people (seed {seed})..."):
         summary = generate_town(out, people=people, seed=seed,
-                                errors=ErrorRates(scale=error_scale))
+                                errors=ErrorRates(scale=error_scale), daily_days=daily)
     rows = [(feed, n) for feed, n in summary.records.items()]
     rows.append(("total feed records", sum(summary.records.values())))
     console.print(summary_table(
@@ -35,6 +35,8 @@ def register(app: typer.Typer) -> None:
         error_scale: float = typer.Option(1.0, "--error-scale", min=0.0,
                                           help="Multiplies every error rate; 0 gives clean data."),
         force: bool = typer.Option(False, "--force", help="Replace a folder that is not empty."),
+        daily: int = typer.Option(0, "--daily", min=0, help="Hold back the last N days' rows "
+                                  "and write them as daily deliveries in daily/<date>/."),
     ) -> None:
         """Generate a synthetic town: feeds, gazetteer, project config and ground truth."""
         with friendly_errors():
@@ -43,4 +45,4 @@ def register(app: typer.Typer) -> None:
                     raise FamlinkError(f"{out} is not empty: choose a new folder or add --force "
                                        "to replace it")
                 shutil.rmtree(out)
-            synthesise(out, people, seed, error_scale)
+            synthesise(out, people, seed, error_scale, daily)

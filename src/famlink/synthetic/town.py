@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from famlink.synthetic.corruption import Corruptor, ErrorRates
+from famlink.synthetic.dates import END
 from famlink.synthetic.feeds import FEEDS
 from famlink.synthetic.feeds.base import FeedContext
 from famlink.synthetic.gazetteer import build_gazetteer
@@ -58,7 +59,10 @@ def build_town(people: int, rng: random.Random) -> Town:
 
 
 def generate_town(out: Path, people: int = 2000, seed: int = 1,
-                  errors: ErrorRates | None = None) -> TownSummary:
+                  errors: ErrorRates | None = None, daily_days: int = 0) -> TownSummary:
+    """Write the town's project. With ``daily_days``, the rows of the last days of the
+    window are held back from ``incoming/`` and written as each day's delivery instead, to
+    ``daily/<date>/<feed>/`` (everything else, the truth included, is the same town)."""
     started = time.perf_counter()
     errors = errors or ErrorRates()
     out = Path(out)
@@ -71,7 +75,7 @@ def generate_town(out: Path, people: int = 2000, seed: int = 1,
         feed_rng = random.Random(rng.getrandbits(64))
         ctx = FeedContext(feed.NAME, town, feed_rng,
                           Corruptor(errors, feed.QUALITY, random.Random(feed_rng.getrandbits(64))),
-                          truth, out)
+                          truth, out, daily_from=END - daily_days + 1 if daily_days else None)
         feed.generate(ctx)
         ctx.close()
         summary.records[feed.NAME] = ctx.records

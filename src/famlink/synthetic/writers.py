@@ -44,6 +44,7 @@ class CsvSink:
                  delimiter: str = ",", crlf: bool = True):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path, self.encoding = path, encoding
+        self.header, self.delimiter, self.crlf = header, delimiter, crlf
         self._lossy = encoding.lower().replace("-", "") not in ("utf8", "utf8sig")
         self._file = path.open("w", encoding=encoding, newline="")
         self._csv = csv.writer(self._file, delimiter=delimiter,
@@ -56,6 +57,9 @@ class CsvSink:
             row = [_encodable(v, self.encoding) if isinstance(v, str) else v for v in row]
         self._csv.writerow(row)
         self.rows += 1
+
+    def sibling(self, path: Path) -> CsvSink:
+        return CsvSink(path, self.header, self.encoding, self.delimiter, self.crlf)
 
     def close(self) -> None:
         self._file.close()
@@ -73,6 +77,9 @@ class JsonlSink:
         self._file.write("\n")
         self.rows += 1
 
+    def sibling(self, path: Path) -> JsonlSink:
+        return JsonlSink(path)
+
     def close(self) -> None:
         self._file.close()
 
@@ -82,7 +89,7 @@ class XlsxSink:
 
     def __init__(self, path: Path, sheet: str, header: list[str], kinds: list[str]):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.path, self.kinds = path, kinds
+        self.path, self.kinds, self.sheet, self.header = path, kinds, sheet, header
         self._book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
         self._book.set_properties({"created": datetime(2026, 7, 31, 18, 0, 0),
                                    "author": "Northbeck Housing", "title": sheet})
@@ -105,6 +112,9 @@ class XlsxSink:
                 sheet.write_number(r, c, value, self._money)
             else:
                 sheet.write_string(r, c, value)
+
+    def sibling(self, path: Path) -> XlsxSink:
+        return XlsxSink(path, self.sheet, self.header, self.kinds)
 
     def close(self) -> None:
         self._book.close()
@@ -130,6 +140,9 @@ class ParquetSink:
         self.rows += 1
         if len(self._buffer[0]) >= self.batch:
             self._flush()
+
+    def sibling(self, path: Path) -> ParquetSink:
+        return ParquetSink(path, self.columns, self.batch)
 
     def _flush(self) -> None:
         if not self._buffer[0]:

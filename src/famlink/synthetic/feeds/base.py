@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -17,6 +18,8 @@ class Sink(Protocol):
     path: Path
 
     def write(self, row: Any) -> None: ...
+
+    def sibling(self, path: Path) -> Sink: ...
 
     def close(self) -> None: ...
 
@@ -32,6 +35,7 @@ class FeedContext:
     records: int = 0
     files: list[Path] = field(default_factory=list)
     sinks: dict[str, Sink] = field(default_factory=dict)
+    daily_from: int | None = None  # rows dated on or after this day go to daily/<date>/
 
     @property
     def incoming(self) -> Path:
@@ -45,9 +49,20 @@ class FeedContext:
     def emit(self, sink: Sink, row: Any, record_id: str, person: Person | None, o: int,
              uprn: int | None = None) -> None:
         """Write ``row`` and its truth; ``uprn``: the address written on the row, if any."""
+        if self.daily_from is not None and o >= self.daily_from:
+            sink = self._daily(sink, o)
         sink.write(row)
         self.truth.record(self.name, record_id, person, o, uprn)
         self.records += 1
+
+    def _daily(self, sink: Sink, o: int) -> Sink:
+        """The file of day ``o`` beside ``sink``'s, as the feed would deliver that day."""
+        day = date.fromordinal(o).isoformat()
+        key = f"{sink.path}@{day}"
+        if key not in self.sinks:
+            name = f"{sink.path.stem}-{day}{sink.path.suffix}"
+            self.open(key, sink.sibling(self.project / "daily" / day / self.name / name))
+        return self.sinks[key]
 
     def close(self) -> None:
         for sink in self.sinks.values():

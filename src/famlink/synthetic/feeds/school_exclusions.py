@@ -23,7 +23,7 @@ HEADER = ["ExclusionID", "UPN", "Surname", "Forename", "DOB", "LAESTAB", "Catego
           "StartDate", "Sessions", "Reason1", "Reason2", "Reason3"]
 SPEC = {
     "description": "Suspensions and permanent exclusions returned by schools.",
-    "source": {"path": "incoming/school_exclusions/exclusions.csv", "format": "csv"},
+    "source": {"path": "incoming/school_exclusions/exclusions*.csv", "format": "csv"},
     "kind": "event",
     "record_id": "ExclusionID",
     "reliability": 0.8,

@@ -28,7 +28,7 @@ HEADER = ["EpisodeID", "PersonID", "Role", "RelatedPersonID", "Relationship", "F
 SPEC = {
     "description": "Children's social care episodes: referrals, child in need, child "
                    "protection plans, looked after; carers as separate rows.",
-    "source": {"path": "incoming/social_care/episodes.csv", "format": "csv", "delimiter": "|"},
+    "source": {"path": "incoming/social_care/episodes*.csv", "format": "csv", "delimiter": "|"},
     "kind": "event",
     "record_id": "EpisodeID",
     "reliability": 0.7,

@@ -23,7 +23,7 @@ HEADER = ["Outcome ID", "YOT Case Ref", "Young Person", "Date of Birth", "Gender
           "Postcode", "Offence Date", "Offence Type", "Outcome", "Outcome Date"]
 SPEC = {
     "description": "Youth justice service: offences and their outcomes per young person.",
-    "source": {"path": "incoming/youth_offending/outcomes.csv", "format": "csv",
+    "source": {"path": "incoming/youth_offending/outcomes*.csv", "format": "csv",
                "encoding": "utf-8-sig"},
     "kind": "event",
     "record_id": "Outcome ID",
