@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
 
+from famlink import run_log
 from famlink.chronology import run_chronology_stage
 from famlink.errors import FamlinkError
 from famlink.project import Project
@@ -91,4 +95,27 @@ def run_stages(project: Project, con: duckdb.DuckDBPyConnection, names: list[str
     if unknown:
         raise FamlinkError(f"unknown stage(s) {', '.join(unknown)}: "
                            f"choose from {', '.join(STAGES)}")
-    return [STAGES[name].run(project, con, progress) for name in chosen]
+    run_id = run_log.new_run_id()
+    results = []
+    for seq, name in enumerate(chosen, 1):
+        started, clock = dt.datetime.now(), time.perf_counter()
+        try:
+            result = STAGES[name].run(project, con, progress)
+        except BaseException as exc:
+            _rollback_open_transaction(con)
+            run_log.record(con, run_log.StageRun(run_id, seq, name, started,
+                                                 time.perf_counter() - clock, "crashed", {},
+                                                 f"{type(exc).__name__}: {exc}"))
+            raise
+        run_log.record(con, run_log.StageRun(run_id, seq, name, started,
+                                             time.perf_counter() - clock,
+                                             "ok" if result.ok else "failed", result.counts,
+                                             "; ".join(result.problems)))
+        results.append(result)
+    return results
+
+
+def _rollback_open_transaction(con: duckdb.DuckDBPyConnection) -> None:
+    """A stage that crashed inside a transaction it did not close leaves nothing behind."""
+    with contextlib.suppress(duckdb.Error):  # no transaction was open
+        con.execute("ROLLBACK")

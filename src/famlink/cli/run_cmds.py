@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import typer
 
+from famlink import run_log
 from famlink.cli.console import (
     ProjectOption,
     console,
@@ -18,7 +20,9 @@ from famlink.cli.console import (
 )
 from famlink.cli.data_cmds import show_quality
 from famlink.engine import connect
+from famlink.ingest import deliveries
 from famlink.ingest.load import FileOutcome
+from famlink.link.incremental import forget_state
 from famlink.pipeline import StageResult, run_stages, stage_names
 from famlink.project import Project
 from famlink.snapshot import publish
@@ -26,9 +30,12 @@ from famlink.snapshot import publish
 STAGES_HELP = f"Stages to run, in order; default all: {', '.join(stage_names())}."
 
 
-def run_pipeline(project: Project, stages: list[str] | None) -> list[StageResult]:
+def run_pipeline(project: Project, stages: list[str] | None, *,
+                 full: bool = False) -> list[StageResult]:
     con = connect(project.warehouse_path)
     try:
+        if full:
+            forget_state(con)
         with progress_bar() as bar:
             task = bar.add_task("starting", total=None)
 
@@ -61,6 +68,41 @@ def _print_result(result: StageResult) -> None:
         console.print(f"[bold red]failed:[/] {problem}", highlight=False)
 
 
+def _run_once(project: Project, stages: list[str] | None, *, full: bool,
+              resume: bool) -> bool:
+    if resume:
+        con = connect(project.warehouse_path)
+        try:
+            stages = run_log.resume_from(con, stage_names())
+        finally:
+            con.close()
+        if not stages:
+            console.print("Nothing to resume: the last run finished every stage it began.")
+            return True
+        console.print(f"Resuming at {stages[0]}: {', '.join(stages)}")
+    results = run_pipeline(project, stages or None, full=full)
+    return all(r.ok for r in results)
+
+
+def watch_deliveries(project: Project, folder: Path, *, once: bool, interval: float) -> bool:
+    """Take deliveries as they arrive, one run each; stop at the first run that fails."""
+    while True:
+        for delivery in deliveries.pending(folder):
+            files = deliveries.take(project, delivery)
+            console.print(f"[bold]Delivery {delivery.name}[/]: {len(files)} file(s)")
+            if not _run_once(project, None, full=False, resume=False):
+                console.print(f"Stopped after delivery {delivery.name}: fix the problem above "
+                              "and run `famlink run --resume`.")
+                return False
+        if once:
+            return True
+        time.sleep(interval)
+
+
+def _headline(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in list(counts.items())[:3])
+
+
 def _example_family(project: Project) -> str:
     """A family worth showing: the largest that spans two homes, else the largest."""
     with read_warehouse(project) as con:
@@ -75,12 +117,40 @@ def register(app: typer.Typer) -> None:
         stages: list[str] | None = typer.Argument(
             None, help=STAGES_HELP),
         project: Path | None = ProjectOption,
+        full: bool = typer.Option(False, "--full", help="Retrain the matching model and "
+                                  "score every pair again, instead of linking only the "
+                                  "records that are new or changed since the last run."),
+        resume: bool = typer.Option(False, "--resume", help="Run again from the stage the "
+                                    "last run failed at, through to the end."),
+        watch: Path | None = typer.Option(None, "--watch", help="Take each delivery folder "
+                                          "that arrives in this folder, in name order, and "
+                                          "run the pipeline on it."),
+        once: bool = typer.Option(False, "--once", help="With --watch: take the deliveries "
+                                  "waiting now, then stop."),
+        interval: float = typer.Option(60.0, "--interval", min=1.0, help="With --watch: "
+                                       "seconds between looks for new deliveries."),
     ) -> None:
         """Run the pipeline (or some of its stages) on the project's feeds."""
         with friendly_errors():
-            results = run_pipeline(project_from(project), stages or None)
-        if any(not r.ok for r in results):
+            loaded = project_from(project)
+            if watch is not None:
+                ok = watch_deliveries(loaded, watch, once=once, interval=interval)
+            else:
+                ok = _run_once(loaded, stages, full=full, resume=resume)
+        if not ok:
             raise typer.Exit(1)
+
+    @app.command()
+    def runs(project: Path | None = ProjectOption,
+             last: int = typer.Option(5, "--last", min=1, help="How many runs to show.")
+             ) -> None:
+        """The run log: each stage of the last runs with status, counts and duration."""
+        with friendly_errors(), read_warehouse(project_from(project)) as con:
+            rows = [(r.run_id, r.stage, r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+                     f"{r.seconds:.1f}", r.status, _headline(r.counts), r.problem[:80])
+                    for r in run_log.recent(con, last)]
+        console.print(summary_table("runs, newest first", rows, columns=(
+            "run", "stage", "started", "seconds", "status", "counts", "problem")))
 
     @app.command()
     def reset(project: Path | None = ProjectOption,
