@@ -66,6 +66,12 @@ def _households(project: Project, con: duckdb.DuckDBPyConnection,
     return run_households(project, con, progress)
 
 
+def _alerts(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress) -> StageResult:
+    from famlink.alerts.stage import run_alerts
+
+    return run_alerts(project, con, progress)
+
+
 STAGES: dict[str, Stage] = {
     "ingest": Stage("ingest", ("feeds",), ("raw_<feed>", "quarantine", "load_batches"), _ingest),
     "standardise": Stage("standardise", ("raw_<feed>",),
@@ -81,6 +87,9 @@ STAGES: dict[str, Stage] = {
                          "household_id_history", "family_id_history"), _households),
     "chronology": Stage("chronology", ("events", "person_membership"), ("chronology",),
                         run_chronology_stage),
+    "alerts": Stage("alerts", ("events", "person_membership", "household_members",
+                               "person_relationships", "raw_<school roll feeds>"),
+                    ("alerts", "alert_seen_events"), _alerts),
 }
 
 

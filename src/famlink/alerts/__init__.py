@@ -1,0 +1,1 @@
+"""Alerts: new events that someone must act on, routed to the right role and scope."""

@@ -1,0 +1,99 @@
+"""Who an alert is about and who must hear of it, worked out in SQL over the warehouse.
+
+For each new trigger event: the incident it belongs to (events sharing a feed and
+``event_ref``), the people involved, and, as the rule asks, the people who lived in the
+same household as one of them on the day and the children of one of them; then each
+subject's age on the day, school on roll (the latest school census return in the year
+before) and area (postcode district of their current address).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from famlink.alerts.spec import AlertRule
+from famlink.engine import arrow_table, table_exists
+
+ON_THE_DAY = ("t.event_date >= {a}.start_date AND "
+              "(t.event_date <= {a}.end_date OR {a}.end_date IS NULL)")
+SUBJECT_SQL = {
+    "involved": "SELECT incident, person_id, true AS present, 'involved' AS how FROM trig",
+    "household": f"""
+        SELECT DISTINCT t.incident, o.person_id, false, 'lives with someone involved'
+        FROM trig t JOIN household_members h ON h.person_id = t.person_id
+             AND {ON_THE_DAY.format(a="h")}
+        JOIN household_members o ON o.household_id = h.household_id
+             AND {ON_THE_DAY.format(a="o")}""",
+    "children_of_involved": """
+        SELECT DISTINCT t.incident, r.person_id_b, false, 'child of someone involved'
+        FROM trig t JOIN person_relationships r
+          ON r.person_id_a = t.person_id AND r.relationship = 'parent'""",
+}
+AGE = ("(year(i.event_date) - year(p.date_of_birth) - CASE WHEN strftime(i.event_date, "
+       "'%m%d') < strftime(p.date_of_birth, '%m%d') THEN 1 ELSE 0 END)")
+
+
+def _trigger_sql(rule: AlertRule) -> str:
+    t = rule.trigger
+    where = [f"e.event_type IN ({_list(t.event_types)})"]
+    if t.subtypes:
+        where.append(f"e.event_subtype IN ({_list(t.subtypes)})")
+    if t.roles:
+        where.append(f"upper(e.role) IN ({_list([r.upper() for r in t.roles])})")
+    return f"""
+        SELECT e.*, e.feed || ':' || coalesce(e.event_ref, e.event_id) AS incident, m.person_id
+        FROM events e JOIN _tmp_alerts_new n USING (event_id)
+        JOIN person_membership m USING (record_id) WHERE {" AND ".join(where)}"""
+
+
+def _list(values: list[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _roll_sql(con: duckdb.DuckDBPyConnection, feeds: list[str]) -> str:
+    parts = [f"SELECT m.person_id, r.organisation_ref AS urn, r.organisation_name AS school, "
+             f"r.event_date AS census_date FROM raw_{f} r JOIN person_membership m "
+             "USING (record_id)" for f in feeds if table_exists(con, f"raw_{f}")]
+    return " UNION ALL ".join(parts) or (
+        "SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS urn, NULL::VARCHAR AS school, "
+        "NULL::DATE AS census_date WHERE false")
+
+
+def rule_subjects(con: duckdb.DuckDBPyConnection, rule: AlertRule,
+                  roll_feeds: list[str]) -> pa.Table:
+    """One row per (incident, subject) of the new events that trigger ``rule``."""
+    chosen = " UNION ALL ".join(SUBJECT_SQL[w] for w in rule.subjects.who
+                                if w == "involved" or table_exists(con, "household_members"))
+    sql = f"""
+    WITH trig AS ({_trigger_sql(rule)}),
+    incidents AS (
+        SELECT incident, any_value(feed) AS feed, any_value(event_ref) AS event_ref,
+               min(event_date) AS event_date, min(event_time) AS event_time,
+               any_value(event_type) AS event_type, any_value(event_subtype) AS event_subtype,
+               list(DISTINCT upper(role) ORDER BY upper(role))
+                   FILTER (WHERE role IS NOT NULL) AS roles,
+               list(DISTINCT event_id ORDER BY event_id) AS event_ids
+        FROM trig GROUP BY incident),
+    subjects AS (
+        SELECT incident, person_id, bool_or(present) AS present,
+               list(DISTINCT how ORDER BY how) AS how
+        FROM ({chosen}) GROUP BY incident, person_id),
+    roll AS ({_roll_sql(con, roll_feeds)})
+    SELECT i.*, s.person_id, s.present, s.how, p.first_name, p.surname, p.date_of_birth,
+           {AGE} AS age,
+           (SELECT arg_max(r.urn, r.census_date) FROM roll r WHERE r.person_id = s.person_id
+              AND r.census_date BETWEEN i.event_date - INTERVAL 400 DAY AND i.event_date)
+              AS school_urn,
+           (SELECT arg_max(r.school, r.census_date) FROM roll r WHERE r.person_id = s.person_id
+              AND r.census_date BETWEEN i.event_date - INTERVAL 400 DAY AND i.event_date)
+              AS school_name,
+           (SELECT any_value(split_part(c.postcode, ' ', 1)) FROM current_addresses c
+              WHERE c.person_id = s.person_id) AS area
+    FROM subjects s JOIN incidents i USING (incident) JOIN persons p USING (person_id)
+    WHERE {AGE} BETWEEN {rule.subjects.min_age} AND {rule.subjects.max_age}
+    ORDER BY i.event_date, i.incident, s.person_id"""
+    if not table_exists(con, "current_addresses"):
+        sql = sql.replace("FROM current_addresses c", "FROM (SELECT NULL::VARCHAR AS person_id, "
+                          "NULL::VARCHAR AS postcode WHERE false) c")
+    return arrow_table(con, sql)
