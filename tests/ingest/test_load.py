@@ -47,6 +47,18 @@ def test_same_file_twice_adds_nothing_and_changed_file_is_new_batch(maker, open_
     assert con.execute("SELECT count(DISTINCT load_batch_id) FROM raw_people").fetchall()[0][0] == 2
 
 
+def test_a_file_rewritten_in_place_at_the_same_size_is_read_again(maker, open_warehouse):
+    path = maker.file("incoming/people/a.csv", GOOD)
+    project = maker.load()
+    con = open_warehouse(project)
+    ingest_feed(con, project, project.feeds["people"])
+    path.write_text(GOOD.replace("John", "Joan"))  # same size, same name, new content
+    [outcome] = ingest_feed(con, project, project.feeds["people"])
+    assert (outcome.status, outcome.rows_loaded) == ("loaded", 2)
+    assert con.execute("SELECT count(*) FROM raw_people WHERE first_name = 'Joan'"
+                       ).fetchall()[0][0] == 1
+
+
 def test_undecodable_bytes_quarantine_the_row_and_name_the_field(maker, open_warehouse):
     content = (HEADER + "1,John,Smith,04/03/2012,,,M\n").encode() + \
         "2,Zoë,Brown,01/02/1985,,,F\n".encode("cp1252")

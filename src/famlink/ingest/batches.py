@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -61,6 +62,18 @@ def batch_id(feed: str, checksum: str) -> str:
 def already_loaded(con: duckdb.DuckDBPyConnection, feed: str, checksum: str) -> bool:
     return bool(scalar(con, "SELECT count(*) FROM load_batches "
                            "WHERE feed = ? AND file_checksum = ?", [feed, checksum]))
+
+
+def untouched_since_loaded(con: duckdb.DuckDBPyConnection, feed: str, rel: str,
+                           path: Path) -> bool:
+    """The file at this path was loaded and has not been written or moved in since (same
+    size; its content and inode last changed before the load), so it need not be read or
+    even checksummed again. Anything else is checksummed as usual."""
+    st = path.stat()
+    changed = dt.datetime.fromtimestamp(max(st.st_mtime, st.st_ctime))
+    return bool(scalar(con, "SELECT count(*) FROM load_batches WHERE feed = ? AND "
+                            "file_path = ? AND file_bytes = ? AND loaded_at > ?",
+                       [feed, rel, st.st_size, changed]))
 
 
 def batch_counts(con: duckdb.DuckDBPyConnection, raw_table: str,

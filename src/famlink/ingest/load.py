@@ -168,11 +168,13 @@ def _store(con: duckdb.DuckDBPyConnection, feed: Feed, result: ReadResult, stagi
 def load_file(con: duckdb.DuckDBPyConnection, project: Project, feed: Feed,
               path: Path) -> FileOutcome:
     rel = str(path.relative_to(project.root)) if path.is_relative_to(project.root) else str(path)
+    batches.ensure_tables(con)
     try:
+        if batches.untouched_since_loaded(con, feed.name, rel, path):
+            return FileOutcome(feed.name, rel, "unchanged", message="already loaded")
         checksum = batches.file_checksum(path)
     except FileNotFoundError as exc:
         raise FileLoadError(path, "file not found (moved or deleted during the run?)") from exc
-    batches.ensure_tables(con)
     if batches.already_loaded(con, feed.name, checksum):
         return FileOutcome(feed.name, rel, "unchanged", message="already loaded")
     result = read_file(path, feed.source)
