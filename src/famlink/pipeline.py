@@ -62,6 +62,13 @@ def _households(project: Project, con: duckdb.DuckDBPyConnection,
     return run_households(project, con, progress)
 
 
+def _outcomes(project: Project, con: duckdb.DuckDBPyConnection,
+              progress: Progress) -> StageResult:
+    from famlink.rules.stage import run_outcomes
+
+    return run_outcomes(project, con, progress)
+
+
 STAGES: dict[str, Stage] = {
     "ingest": Stage("ingest", ("feeds",), ("raw_<feed>", "quarantine", "load_batches"), _ingest),
     "standardise": Stage("standardise", ("raw_<feed>",),
@@ -77,6 +84,9 @@ STAGES: dict[str, Stage] = {
                          "household_id_history", "family_id_history"), _households),
     "chronology": Stage("chronology", ("events", "person_membership"), ("chronology",),
                         run_chronology_stage),
+    "outcomes": Stage("outcomes", ("families", "family_members", "events", "chronology"),
+                      ("family_flags", "flag_evidence", "eligibility", "family_scores",
+                       "family_progress", "claims", "claim_evidence"), _outcomes),
 }
 
 

@@ -11,7 +11,7 @@ from tests.synthetic.helpers import feed_rows, record_id, truth_records
 
 FEEDS = {"gazetteer", "school_census", "school_attendance", "school_exclusions",
          "police_incidents", "social_care", "health_ed", "dwp_benefits", "housing",
-         "council_tax", "youth_offending"}
+         "council_tax", "youth_offending", "early_help_cases"}
 
 
 def test_project_loads_with_every_feed(town: tuple[Path, TownSummary]) -> None:
