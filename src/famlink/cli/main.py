@@ -8,6 +8,7 @@ from famlink.cli import (
     address_cmds,
     data_cmds,
     link_cmds,
+    outcomes_cmds,
     project_cmds,
     run_cmds,
     synth_cmds,
@@ -18,7 +19,8 @@ app = typer.Typer(
     name="famlink", no_args_is_help=True, add_completion=False,
     help="famlink: one trusted view of every resident and family, from a council's data feeds.")
 
-for module in (synth_cmds, project_cmds, run_cmds, data_cmds, link_cmds, address_cmds, view_cmds):
+for module in (synth_cmds, project_cmds, run_cmds, data_cmds, link_cmds, address_cmds, view_cmds,
+               outcomes_cmds):
     module.register(app)
 
 

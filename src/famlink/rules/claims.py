@@ -108,10 +108,11 @@ def write_progress(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""
         CREATE OR REPLACE TABLE family_progress AS
         SELECT c.family_id, c.label AS checkpoint, c.as_of_date, x.need, x.outcome,
-               x.person_id, x.value, {value_text('x.value')} AS value_text, x.is_met,
-               x.window_start_date, x.n_rows AS n_evidence
+               o.outcome_name, x.person_id, x.value, {value_text('x.value')} AS value_text,
+               x.is_met, x.window_start_date, x.n_rows AS n_evidence
         FROM _tmp_outcomes_measures x JOIN _tmp_outcomes_checkpoints c USING (checkpoint_id)
         JOIN _tmp_outcomes_needs n USING (need)
+        JOIN _tmp_outcomes_names o ON o.outcome = x.outcome
         WHERE c.label <> 'ref' ORDER BY c.family_id, c.as_of_date, x.need, x.person_id""")
     con.execute(f"""
         CREATE OR REPLACE TABLE claim_evidence AS

@@ -88,8 +88,9 @@ def _family_facts(con: duckdb.DuckDBPyConnection, rulebook: Rulebook) -> None:
                coalesce(bool_or(g.age BETWEEN 0 AND {max_age} OR (g.age IS NULL AND
                         g.member_role = 'child')), FALSE) AS has_dependent_child,
                count(g.age) FILTER (WHERE g.age BETWEEN 0 AND {max_age}) AS n_children,
-               any_value(a.area) AS area
-        FROM families f LEFT JOIN ages g USING (family_id) LEFT JOIN areas a USING (family_id)
+               any_value(a.area) AS area, any_value(r.d) AS as_of_date
+        FROM ref r, families f LEFT JOIN ages g USING (family_id)
+        LEFT JOIN areas a USING (family_id)
         GROUP BY f.family_id""")
 
 
@@ -106,7 +107,8 @@ def write_eligibility(con: duckdb.DuckDBPyConnection, rulebook: Rulebook) -> Non
                      FROM family_flags GROUP BY family_id)
         SELECT x.family_id, coalesce(g.n, 0) AS n_needs, coalesce(g.needs, []) AS needs,
                coalesce(g.outcomes, []) AS outcomes, x.has_dependent_child, x.n_children,
-               x.area, coalesce(g.n, 0) >= {rule.min_needs} AND {need_child} AS is_eligible,
+               x.area, x.as_of_date,
+               coalesce(g.n, 0) >= {rule.min_needs} AND {need_child} AS is_eligible,
                CASE WHEN coalesce(g.n, 0) < {rule.min_needs}
                     THEN printf('not eligible: %d {rule.count} found, at least '
                                 '{rule.min_needs} needed', coalesce(g.n, 0))
