@@ -3,6 +3,7 @@ framework in the terminal."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -82,6 +83,25 @@ def show_family(fo: FamilyOutcomes) -> None:
                       highlight=False)
     if fo.claim is not None:
         show_claim(fo.claim)
+
+
+def show_outcome_scores(con: duckdb.DuckDBPyConnection, root: Path, truth: Path,
+                        ref: dt.date) -> None:
+    """Eligibility and each planted need against the synthetic town's truth (evaluate)."""
+    from famlink.rules.rulebook import project_rulebook
+    from famlink.rules.truth import evaluate_eligibility, need_recall
+
+    rulebook = project_rulebook(root)
+    e = evaluate_eligibility(con, truth, rulebook, ref)
+    console.print(summary_table("Family eligibility against the planted needs", [
+        ("true families", e.true_families), ("truly eligible", e.true_eligible),
+        ("flagged eligible", e.predicted_eligible), ("flagged and truly eligible", e.agreed),
+        ("precision", f"{e.precision:.4f}"), ("recall", f"{e.recall:.4f}"),
+        ("F1", f"{e.f1:.4f}")], columns=("measure", "value")))
+    console.print(summary_table("Planted needs found by the rules", [
+        (k.kind, k.active, k.found, f"{k.recall:.1%}") for k in need_recall(
+            con, truth, rulebook, ref)], columns=("planted need", "families", "flagged",
+                                                  "recall")))
 
 
 def register(app: typer.Typer) -> None:

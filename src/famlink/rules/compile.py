@@ -43,7 +43,11 @@ def condition_sql(cond: Condition) -> str:
     if cond.op in ("in", "not_in"):
         assert isinstance(cond.value, list)
         items = ", ".join(literal(v) for v in cond.value)
-        return f"{col} {'IN' if cond.op == 'in' else 'NOT IN'} ({items})"
+        if cond.op == "in":
+            return f"{col} IN ({items})"
+        return f"({col} IS NULL OR {col} NOT IN ({items}))"  # a blank is not one of them
+    if cond.op == "!=":
+        return f"{col} IS DISTINCT FROM {literal(cond.value)}"
     return f"{col} {OPS[cond.op]} {literal(cond.value)}"
 
 

@@ -70,6 +70,14 @@ def _load(con: duckdb.DuckDBPyConnection, truth: Path, rulebook: Rulebook,
             JOIN person_membership m ON m.record_id = t.feed || ':' || t.source_record_id
             WHERE t.person_id IS NOT NULL GROUP BY ALL) GROUP BY person_id""",
                 [str(truth / "records.csv")])
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _tmp_outcomes_eval_active AS
+        SELECT DISTINCT n.family_id, n.need AS kind
+        FROM read_csv(?, all_varchar=true) n
+        LEFT JOIN _tmp_outcomes_eval_windows w ON w.kind = n.need
+        WHERE CAST(n.from_date AS DATE) <= ?::DATE AND (n.to_date IS NULL OR
+              CAST(n.to_date AS DATE) >= coalesce(w.window_start, ?::DATE))""",
+                [str(truth / "family_needs.csv"), ref, default])
     max_age = rulebook.eligibility.dependent_child_max_age
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _tmp_outcomes_eval_true AS
@@ -80,20 +88,15 @@ def _load(con: duckdb.DuckDBPyConnection, truth: Path, rulebook: Rulebook,
             WHERE CAST(f.from_date AS DATE) <= ?::DATE
               AND (f.to_date IS NULL OR CAST(f.to_date AS DATE) >= ?::DATE)),
         needs AS (
-            SELECT n.family_id, count(DISTINCT n.need) AS n_needs
-            FROM read_csv(?, all_varchar=true) n
-            LEFT JOIN _tmp_outcomes_eval_windows w ON w.kind = n.need
-            WHERE CAST(n.from_date AS DATE) <= ?::DATE AND (n.to_date IS NULL OR
-                  CAST(n.to_date AS DATE) >= coalesce(w.window_start, ?::DATE))
-            GROUP BY n.family_id)
+            SELECT family_id, count(DISTINCT kind) AS n_needs
+            FROM _tmp_outcomes_eval_active GROUP BY family_id)
         SELECT m.family_id,
                bool_or(m.role = 'child' AND date_diff('year', m.dob, ?::DATE) -
                        CASE WHEN strftime(?::DATE, '%m%d') < strftime(m.dob, '%m%d')
                             THEN 1 ELSE 0 END <= {max_age}) AS has_child,
                any_value(coalesce(n.n_needs, 0)) AS n_needs
         FROM members m LEFT JOIN needs n USING (family_id) GROUP BY m.family_id""",
-                [str(truth / "families.csv"), str(truth / "persons.csv"), ref, ref,
-                 str(truth / "family_needs.csv"), ref, default, ref, ref])
+                [str(truth / "families.csv"), str(truth / "persons.csv"), ref, ref, ref, ref])
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _tmp_outcomes_eval_members AS
         SELECT DISTINCT f.family_id AS true_family_id, p.person_id
@@ -104,18 +107,55 @@ def _load(con: duckdb.DuckDBPyConnection, truth: Path, rulebook: Rulebook,
                 [str(truth / "families.csv"), ref, ref])
 
 
+@dataclass(frozen=True)
+class KindRecall:
+    """A planted need kind: families with it active in the rule windows, and how many of
+    them the rules meant to find it flagged."""
+
+    kind: str
+    active: int
+    found: int
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.active if self.active else 0.0
+
+
+MAPPED_SQL = """
+    SELECT fm.family_id, arg_max(t.true_family_id, t.n) AS true_family_id
+    FROM (SELECT DISTINCT family_id, person_id FROM family_members) fm
+    JOIN (SELECT person_id, true_family_id, count(*) OVER (
+              PARTITION BY true_family_id) AS n FROM _tmp_outcomes_eval_members) t
+      USING (person_id)
+    GROUP BY fm.family_id"""
+
+
+def need_recall(con: duckdb.DuckDBPyConnection, truth: Path, rulebook: Rulebook,
+                ref: dt.date) -> list[KindRecall]:
+    """Per planted need kind, the share of families with it that the rules flagged."""
+    _load(con, truth, rulebook, ref)
+    pairs = [(k, n.name) for n in rulebook.needs.values() for k in n.truth_kinds]
+    store(con, "_tmp_outcomes_eval_kinds", pa.table({
+        "kind": pa.array([p[0] for p in pairs], pa.string()),
+        "need": pa.array([p[1] for p in pairs], pa.string())}))
+    rows = con.execute(f"""
+        WITH mapped AS ({MAPPED_SQL}),
+        flagged AS (SELECT DISTINCT m.true_family_id, k.kind FROM family_flags f
+                    JOIN mapped m USING (family_id) JOIN _tmp_outcomes_eval_kinds k USING (need))
+        SELECT a.kind, count(*), count(f.kind)
+        FROM _tmp_outcomes_eval_active a LEFT JOIN flagged f
+          ON f.true_family_id = a.family_id AND f.kind = a.kind
+        WHERE a.family_id IN (SELECT true_family_id FROM _tmp_outcomes_eval_members)
+        GROUP BY a.kind ORDER BY a.kind""").fetchall()
+    return [KindRecall(k, int(a), int(f)) for k, a, f in rows]
+
+
 def evaluate_eligibility(con: duckdb.DuckDBPyConnection, truth: Path, rulebook: Rulebook,
                          ref: dt.date) -> EligibilityScores:
     _load(con, truth, rulebook, ref)
     minimum = rulebook.eligibility.min_needs
     row = con.execute(f"""
-        WITH mapped AS (
-            SELECT fm.family_id, arg_max(t.true_family_id, t.n) AS true_family_id
-            FROM (SELECT DISTINCT family_id, person_id FROM family_members) fm
-            JOIN (SELECT person_id, true_family_id, count(*) OVER (
-                      PARTITION BY true_family_id) AS n FROM _tmp_outcomes_eval_members) t
-              USING (person_id)
-            GROUP BY fm.family_id),
+        WITH mapped AS ({MAPPED_SQL}),
         truth AS (SELECT family_id AS true_family_id, has_child AND n_needs >= {minimum}
                          AS eligible FROM _tmp_outcomes_eval_true
                   WHERE family_id IN (SELECT true_family_id FROM _tmp_outcomes_eval_members)),
