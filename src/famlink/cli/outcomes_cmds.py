@@ -18,6 +18,7 @@ from famlink.cli.console import (
     read_warehouse,
     summary_table,
 )
+from famlink.project import Project
 from famlink.rules.views import (
     ClaimCheck,
     FamilyOutcomes,
@@ -102,6 +103,50 @@ def show_outcome_scores(con: duckdb.DuckDBPyConnection, root: Path, truth: Path,
         (k.kind, k.active, k.found, f"{k.recall:.1%}") for k in need_recall(
             con, truth, rulebook, ref)], columns=("planted need", "families", "flagged",
                                                   "recall")))
+
+
+CLAIM_ORDER = ("claimable", "resolved_not_yet_sustained", "not_sustained", "not_resolved",
+               "open", "not_eligible_at_baseline")
+
+
+def _demo_claim_family(con: duckdb.DuckDBPyConnection) -> str | None:
+    order = ", ".join(f"'{s}'" for s in CLAIM_ORDER)
+    rows = con.execute(f"SELECT family_id FROM claims ORDER BY list_position([{order}], status), "
+                       "n_baseline_needs DESC, family_id LIMIT 1").fetchall()
+    return str(rows[0][0]) if rows else None
+
+
+def show_outcomes_demo(project: Project, by: str | None = None) -> None:
+    """The demo's outcomes part: eligible families with needs and evidence, each scenario's
+    top families, one claim check and the returns."""
+    from famlink.link.decisions import project_state
+    from famlink.returns.produce import produce_returns
+    from famlink.rules.rulebook import project_rulebook
+
+    rulebook = project_rulebook(project.root)
+    with read_warehouse(project) as con:
+        eligible = [r[0] for r in con.execute(
+            "SELECT family_id FROM eligibility WHERE is_eligible ORDER BY n_needs DESC, "
+            "family_id").fetchall()]
+        console.print(f"\n[bold]Outcomes[/]: {len(eligible)} eligible families; the first two "
+                      "with their needs and evidence:", highlight=False)
+        for family in eligible[:2]:
+            fo = family_outcomes(con, family)
+            console.print(f"{family}: {fo.eligibility.reason if fo.eligibility else ''}",
+                          highlight=False)
+            show_flags(fo.flags, evidence_rows=2)
+        for scenario in rulebook.scenarios:
+            show_ranking(con, scenario, False, 3)
+        family = _demo_claim_family(con)
+        if family is not None:
+            claim = family_outcomes(con, family).claim
+            if claim is not None:
+                console.print(f"Family {family}:", highlight=False)
+                show_claim(claim)
+        records = produce_returns(con, rulebook, project.root / "returns",
+                                  project_state(project), by=by)
+    console.print(summary_table("Returns produced (logged in returns_log)", [
+        (r.template, r.rows, r.csv_path) for r in records], columns=("template", "rows", "file")))
 
 
 def register(app: typer.Typer) -> None:
