@@ -119,3 +119,19 @@ def test_in_needs_a_list_and_measure_fields_are_numeric(tmp_path: Path) -> None:
     text = "\n".join(_problems(_folder(tmp_path, bad)))
     assert "op 'in' needs a list as value" in text
     assert "unknown numeric field 'role'" in text
+
+
+def test_famlink_validate_checks_the_rules_too(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from famlink.cli.main import app
+
+    from ..ingest.conftest import ProjectMaker
+
+    maker = ProjectMaker(tmp_path / "p")
+    result = CliRunner().invoke(app, ["validate", "-p", str(maker.root)])
+    assert result.exit_code == 0 and "rules: 10 needs under 10 outcomes" in result.output
+    _folder(maker.root, GOOD_NEED.replace('op: "="', "op: equals"))
+    result = CliRunner().invoke(app, ["validate", "-p", str(maker.root)])
+    assert result.exit_code == 1
+    assert "needs.yaml: needs.truancy.where.0.op" in result.output.replace("\n", "")
