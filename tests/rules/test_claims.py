@@ -133,3 +133,15 @@ def test_case_starts_recorded_in_the_app_or_passed_in(
     build_outcomes(con, load_rulebook(), dt.date(2026, 7, 31))
     assert con.execute("SELECT family_id, status, case_source FROM claims").fetchall() == [
         ("F2", "open", "case_starts")]
+
+
+@pytest.mark.parametrize(("day", "status"), [
+    (dt.date(2025, 7, 31), "claimable"), (dt.date(2025, 8, 1), "not_resolved")],
+    ids=["before the last three months", "first day of the last three months"])
+def test_resolved_means_nothing_in_the_case_last_three_months(
+        day: dt.date, status: str, run: Callable[..., duckdb.DuckDBPyConnection]) -> None:
+    fx = Fixture()
+    mum, _, _ = _three_needs(fx)
+    fx.event(mum, "rent_arrears", day)  # during the case, which closes on 31 October
+    _case(fx, mum, dt.date(2025, 10, 31))
+    assert _claim(run(fx))[0] == status

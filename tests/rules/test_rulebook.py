@@ -135,3 +135,9 @@ def test_famlink_validate_checks_the_rules_too(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", "-p", str(maker.root)])
     assert result.exit_code == 1
     assert "needs.yaml: needs.truancy.where.0.op" in result.output.replace("\n", "")
+
+
+def test_a_broken_outcomes_file_does_not_cascade(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, GOOD_NEED, extra="eligibility: {min_neds: 3}\n")
+    [problem] = _problems(folder)
+    assert "outcomes.yaml: eligibility.min_neds: Extra inputs are not permitted" in problem

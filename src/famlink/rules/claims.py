@@ -7,7 +7,8 @@ checkpoints along the case:
 
 - ``baseline``: the case start (the needs identified when work began);
 - ``during+3``, ``during+6`` ...: every three months while open (needs that emerge);
-- ``close``: the close date, windows clipped to the case start (resolved by the end of work?);
+- ``close``: the close date, windows clipped to the case's last three months (``resolve_months``)
+  and never before its start (resolved by the end of the work?);
 - ``sustain``: six months after closure (or the reference date, if sooner), windows clipped
   to the day after closure (did any need come back?);
 - ``latest``: the reference date (distance travelled since the baseline).
@@ -83,7 +84,8 @@ def load_cases(con: duckdb.DuckDBPyConnection, rulebook: Rulebook, ref: dt.date,
             for f, r, s, st, c in rows]
 
 
-def case_checkpoints(case: Case, ref: dt.date, sustain_months: int) -> list[Checkpoint]:
+def case_checkpoints(case: Case, ref: dt.date, sustain_months: int,
+                     resolve_months: int = 3) -> list[Checkpoint]:
     fid = case.family_id
     out: list[Checkpoint] = [(f"{fid}:baseline", fid, "baseline", case.start, None)]
     end = case.close or ref
@@ -93,7 +95,8 @@ def case_checkpoints(case: Case, ref: dt.date, sustain_months: int) -> list[Chec
             break
         out.append((f"{fid}:during+{3 * k}", fid, f"during+{3 * k}", day, None))
     if case.close is not None:
-        out.append((f"{fid}:close", fid, "close", case.close, case.start))
+        floor = max(case.start, months_back(case.close, resolve_months) + dt.timedelta(days=1))
+        out.append((f"{fid}:close", fid, "close", case.close, floor))
         sustain = min(months_back(case.close, -sustain_months), ref)
         if sustain > case.close:
             out.append((f"{fid}:sustain", fid, "sustain", sustain,

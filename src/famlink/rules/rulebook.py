@@ -88,7 +88,9 @@ def _merge(files: list[tuple[Path, RuleFile]], problems: list[ConfigProblem]) ->
 
 def _hint(name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name, known, n=1)
-    return f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(known)}"
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return f"use one of {', '.join(known)}" if known else "define it first"
 
 
 def _cross_check(m: dict[str, Any], problems: list[ConfigProblem]) -> None:
@@ -124,7 +126,8 @@ def load_rulebook(folder: Path | None = None) -> Rulebook:
                                          "add rules/*.yaml or remove the empty folder")])
     files = [(p, rf) for p in paths if (rf := _read(p, problems)) is not None]
     merged = _merge(files, problems)
-    _cross_check(merged, problems)
+    if not problems:  # a file that did not load would make every reference to it look wrong
+        _cross_check(merged, problems)
     if not merged["needs"] and not problems:
         problems.append(ConfigProblem(folder, "needs", "no needs defined",
                                       "define at least one need under needs:"))

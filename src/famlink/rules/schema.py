@@ -160,6 +160,8 @@ class Eligibility(Strict):
     dependent_child_max_age: int = Field(17, ge=0, le=25)
     require_dependent_child: bool = True
     sustain_months: int = Field(6, ge=0, le=36, description="claims: months after closure")
+    resolve_months: int = Field(3, ge=1, le=36, description="claims: a need is resolved at "
+                                "closure when the rule finds nothing in the case's last months")
     case_event_types: list[str] = Field(
         default_factory=lambda: ["early_help_case"],
         description="event types whose start and end dates are a family's case (baseline, "

@@ -49,7 +49,8 @@ def build_outcomes(con: duckdb.DuckDBPyConnection, rulebook: Rulebook, ref: dt.d
         "SELECT family_id FROM families ORDER BY family_id").fetchall()]
     points: list[Checkpoint] = [(f"{f}:ref", f, "ref", ref, None) for f in families]
     for case in cases:
-        points += case_checkpoints(case, ref, rulebook.eligibility.sustain_months)
+        points += case_checkpoints(case, ref, rulebook.eligibility.sustain_months,
+                                   rulebook.eligibility.resolve_months)
     set_checkpoints(con, points)
     evaluate(con, rulebook)
     with transaction(con):

@@ -2,7 +2,8 @@
 
 A share of the families with two or more needs get a case: it starts a few months after
 one of their needs began, on the day most of their needs are active, and closes months
-later (or is still open on the reference date).
+later (or is still open on the reference date); half of them stay open until the needs
+they found have ended, as a case that worked would.
 The outcomes stage takes its baseline from the case start and checks claims against the
 close. Quirks: dates as dd/mm/yyyy, the lead person marked, the whole name in one field.
 """
@@ -18,6 +19,7 @@ from famlink.synthetic.writers import CsvSink
 NAME = "early_help_cases"
 QUALITY = 0.6
 SHARE = {2: 0.3, 3: 0.7}  # of the families with two, or three or more, needs
+WORKED = 0.5  # cases kept open until the family's needs have ended
 HEADER = ["CaseMemberID", "CaseRef", "Role", "Name", "DOB", "Gender", "Postcode",
           "CaseStart", "CaseClosed", "Team"]
 TEAMS = ["Early Help North", "Early Help South", "Family Support Hub"]
@@ -56,7 +58,11 @@ def _case_dates(ctx: FeedContext, fam: Family) -> tuple[int, int | None] | None:
     start = _busiest(fam, ctx.rng.randint(60, 120))
     if start >= END:
         return None
-    close = start + ctx.rng.randint(90, 420)
+    if ctx.rng.random() < WORKED:  # closes some months after the needs it found have ended
+        ended = max([n.end for n in fam.needs if n.start <= start < n.end] + [start + 90])
+        close = ended + ctx.rng.randint(100, 200)
+    else:
+        close = start + ctx.rng.randint(90, 420)
     return start, (close if close <= END else None)
 
 
