@@ -1,7 +1,8 @@
 """Early help (Supporting Families) case records: one row per family member per case.
 
-A share of the families with two or more needs get a case: it starts a few months after
-one of their needs began, on the day most of their needs are active, and closes months
+A share of the families with two or more needs get a case (most of those with three at once):
+it starts a few months after one of their needs began, on the day most of their needs are
+active, and closes months
 later (or is still open on the reference date); half of them stay open until the needs
 they found have ended, as a case that worked would.
 The outcomes stage takes its baseline from the case start and checks claims against the
@@ -18,7 +19,9 @@ from famlink.synthetic.writers import CsvSink
 
 NAME = "early_help_cases"
 QUALITY = 0.6
-SHARE = {2: 0.3, 3: 0.7}  # of the families with two, or three or more, needs
+# the share of families with two or more needs that get a case, by the number of needs
+# active when it starts
+SHARE = {0: 0.05, 1: 0.1, 2: 0.4, 3: 0.9}
 WORKED = 0.5  # cases kept open until the family's needs have ended
 HEADER = ["CaseMemberID", "CaseRef", "Role", "Name", "DOB", "Gender", "Postcode",
           "CaseStart", "CaseClosed", "Team"]
@@ -49,13 +52,19 @@ SPEC = {
 def _busiest(fam: Family, lag: int) -> int:
     """The day, ``lag`` days after one of the needs began, on which most needs are active."""
     days = [n.start + lag for n in fam.needs]
-    return max(days, key=lambda o: (sum(n.start <= o < n.end for n in fam.needs), -o))
+    return max(days, key=lambda o: (_active(fam, o), -o))
+
+
+def _active(fam: Family, o: int) -> int:
+    return sum(n.start <= o < n.end for n in fam.needs)
 
 
 def _case_dates(ctx: FeedContext, fam: Family) -> tuple[int, int | None] | None:
-    if len(fam.needs) < 2 or ctx.rng.random() >= SHARE.get(len(fam.needs), SHARE[3]):
+    if len(fam.needs) < 2:
         return None
     start = _busiest(fam, ctx.rng.randint(60, 120))
+    if ctx.rng.random() >= SHARE.get(_active(fam, start), SHARE[3]):
+        return None
     if start >= END:
         return None
     if ctx.rng.random() < WORKED:  # closes some months after the needs it found have ended
