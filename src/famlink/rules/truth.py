@@ -52,6 +52,18 @@ def kind_windows(rulebook: Rulebook, ref: dt.date) -> dict[str, dt.date]:
     return out
 
 
+def _person_map(con: duckdb.DuckDBPyConnection, truth: Path) -> None:
+    """Each linked person stands for the true person most of its records belong to."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _tmp_outcomes_eval_person AS
+        SELECT person_id, arg_max(true_person_id, n) AS true_person_id FROM (
+            SELECT m.person_id, t.person_id AS true_person_id, count(*) AS n
+            FROM read_csv(?, all_varchar=true) t
+            JOIN person_membership m ON m.record_id = t.feed || ':' || t.source_record_id
+            WHERE t.person_id IS NOT NULL GROUP BY ALL) GROUP BY person_id""",
+                [str(truth / "records.csv")])
+
+
 def _load(con: duckdb.DuckDBPyConnection, truth: Path, rulebook: Rulebook,
           ref: dt.date) -> None:
     for name in ("records.csv", "families.csv", "family_needs.csv", "persons.csv"):
@@ -62,14 +74,7 @@ def _load(con: duckdb.DuckDBPyConnection, truth: Path, rulebook: Rulebook,
     store(con, "_tmp_outcomes_eval_windows", pa.table({
         "kind": pa.array(list(windows), pa.string()),
         "window_start": pa.array(list(windows.values()), pa.date32())}))
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _tmp_outcomes_eval_person AS
-        SELECT person_id, arg_max(true_person_id, n) AS true_person_id FROM (
-            SELECT m.person_id, t.person_id AS true_person_id, count(*) AS n
-            FROM read_csv(?, all_varchar=true) t
-            JOIN person_membership m ON m.record_id = t.feed || ':' || t.source_record_id
-            WHERE t.person_id IS NOT NULL GROUP BY ALL) GROUP BY person_id""",
-                [str(truth / "records.csv")])
+    _person_map(con, truth)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _tmp_outcomes_eval_active AS
         SELECT DISTINCT n.family_id, n.need AS kind
