@@ -66,6 +66,13 @@ def _households(project: Project, con: duckdb.DuckDBPyConnection,
     return run_households(project, con, progress)
 
 
+def _outcomes(project: Project, con: duckdb.DuckDBPyConnection,
+              progress: Progress) -> StageResult:
+    from famlink.rules.stage import run_outcomes
+
+    return run_outcomes(project, con, progress)
+
+
 def _alerts(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress) -> StageResult:
     from famlink.alerts.stage import run_alerts
 
@@ -87,6 +94,9 @@ STAGES: dict[str, Stage] = {
                          "household_id_history", "family_id_history"), _households),
     "chronology": Stage("chronology", ("events", "person_membership"), ("chronology",),
                         run_chronology_stage),
+    "outcomes": Stage("outcomes", ("families", "family_members", "events", "chronology"),
+                      ("family_flags", "flag_evidence", "eligibility", "family_scores",
+                       "family_progress", "claims", "claim_evidence"), _outcomes),
     "alerts": Stage("alerts", ("events", "person_membership", "household_members",
                                "person_relationships", "raw_<school roll feeds>"),
                     ("alerts", "alert_seen_events"), _alerts),

@@ -11,7 +11,7 @@ from tests.synthetic.helpers import feed_rows, record_id, truth_records
 
 FEEDS = {"gazetteer", "school_census", "school_attendance", "school_exclusions",
          "police_incidents", "social_care", "health_ed", "dwp_benefits", "housing",
-         "council_tax", "youth_offending"}
+         "council_tax", "youth_offending", "early_help_cases"}
 
 
 def test_project_loads_with_every_feed(town: tuple[Path, TownSummary]) -> None:
@@ -68,7 +68,7 @@ def test_feeds_map_events_to_the_shared_vocabulary(project_feeds: dict[str, Feed
                   "police_incident", "social_care_referral", "child_in_need",
                   "child_protection_plan", "looked_after", "emergency_attendance",
                   "benefit_claim", "tenancy", "rent_arrears", "notice_seeking_possession",
-                  "eviction", "council_tax_account", "youth_offence"}
+                  "eviction", "council_tax_account", "youth_offence", "early_help_case"}
     seen = set()
     for feed in project_feeds.values():
         col = feed.columns.get("event_type")

@@ -22,6 +22,7 @@ from famlink.errors import ConfigError, ConfigProblem
 FIELDS = ("child_name", "child_dob", "child_age", "school", "event_date", "event_time",
           "event_ref", "event_type", "event_subtype", "child_present", "roles",
           "contact", "feed")
+ALERTS_FILE = "alerts.yaml"  # in the project's rules/ folder, beside the outcomes rules
 Subject = Literal["involved", "household", "children_of_involved"]
 
 
@@ -116,7 +117,7 @@ def default_path() -> Path:
 
 def load_alerts(root: Path) -> tuple[AlertBook, Path]:
     """The project's ``rules/alerts.yaml``, else the defaults; every problem reported."""
-    path = root / "rules" / "alerts.yaml"
+    path = root / "rules" / ALERTS_FILE
     path = path if path.exists() else default_path()
     try:
         return AlertBook.model_validate(yaml.safe_load(path.read_text()) or {}), path

@@ -43,6 +43,8 @@ SUMMARIES: dict[str, str] = {
                              "[, until {event_end_date}]",
     "looked_after": "Looked after[ as {role}][ ({organisation_name})][, until {event_end_date}]",
     "youth_offence": "Youth offence[: {category}][; outcome {status}]",
+    "early_help_case": "Early help case[ {event_ref}][ as {role}][ ({organisation_name})]"
+                       "[, closed {event_end_date}]",
 }
 GENERIC = ("{event_type|label_cap}[ ({event_subtype|label})][: {category}][; {status}]"
            "[ as {role}][, {reason}][ at {organisation}][, until {event_end_date}]")

@@ -65,10 +65,14 @@ def show_evaluation(project: Project, truth: Path) -> None:
         address_scores = evaluate_addresses(con, truth)
         groups = (evaluate_households(con, truth, as_of_date(project))
                   if table_exists(con, "family_members") else [])
-    print_evaluation(result)
-    print_address_scores(address_scores)
-    if groups:
-        print_group_scores(groups)
+        print_evaluation(result)
+        print_address_scores(address_scores)
+        if groups:
+            print_group_scores(groups)
+        if table_exists(con, "eligibility"):
+            from famlink.cli.outcomes_cmds import show_outcome_scores
+
+            show_outcome_scores(con, project.root, truth, as_of_date(project))
 
 
 def register(app: typer.Typer) -> None:

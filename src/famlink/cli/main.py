@@ -9,6 +9,7 @@ from famlink.cli import (
     alert_cmds,
     data_cmds,
     link_cmds,
+    outcomes_cmds,
     project_cmds,
     run_cmds,
     synth_cmds,
@@ -20,7 +21,7 @@ app = typer.Typer(
     help="famlink: one trusted view of every resident and family, from a council's data feeds.")
 
 for module in (synth_cmds, project_cmds, run_cmds, data_cmds, link_cmds, address_cmds, view_cmds,
-               alert_cmds):
+               outcomes_cmds, alert_cmds):
     module.register(app)
 
 

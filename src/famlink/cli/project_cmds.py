@@ -56,8 +56,13 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def validate(project: Path | None = ProjectOption) -> None:
         """Check famlink.yaml and every feed mapping; report every problem at once."""
+        from famlink.alerts.spec import load_alerts
+        from famlink.rules.rulebook import project_rulebook
+
         try:
             loaded = load_project(project or Path.cwd())
+            rulebook = project_rulebook(loaded.root)
+            alert_book, _ = load_alerts(loaded.root)
         except ConfigError as exc:
             console.print(f"[bold red]{len(exc.problems)} problem(s):[/]")
             for problem in exc.problems:
@@ -67,6 +72,10 @@ def register(app: typer.Typer) -> None:
                 for name, feed in loaded.feeds.items()]
         console.print(summary_table(f"{loaded.settings.name}: configuration is valid", rows,
                                     columns=("feed", "kind", "format", "mapped fields")))
+        console.print(f"rules: {len(rulebook.needs)} needs under {len(rulebook.outcomes)} "
+                      f"outcomes, {len(rulebook.scenarios)} scoring scenarios, "
+                      f"{len(rulebook.returns)} return templates; {len(alert_book.alerts)} "
+                      "alert rules", highlight=False)
 
     @app.command()
     def fields() -> None:

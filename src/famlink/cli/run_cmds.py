@@ -182,9 +182,13 @@ def register(app: typer.Typer) -> None:
             results = run_pipeline(loaded, None)
             html = show_quality(loaded)
             show_evaluation(loaded, loaded.root / "truth")
+            if all(r.ok for r in results):
+                from famlink.cli.outcomes_cmds import show_outcomes_demo
+
+                show_outcomes_demo(loaded)
             family = _example_family(loaded)
             console.print(f"\nData-quality report: [bold]{html}[/]\nTry: famlink family {family} "
                           f"-p {folder}; famlink review -p {folder}; famlink explain A B -p "
-                          f"{folder}")
+                          f"{folder}; famlink outcomes -p {folder}")
         if any(not r.ok for r in results):
             raise typer.Exit(1)

@@ -9,6 +9,7 @@ from types import ModuleType
 from famlink.synthetic.feeds import (
     council_tax,
     dwp_benefits,
+    early_help_cases,
     gazetteer_feed,
     health_ed,
     housing,
@@ -22,4 +23,4 @@ from famlink.synthetic.feeds import (
 
 FEEDS: list[ModuleType] = [gazetteer_feed, school_census, school_attendance, school_exclusions,
                            police_incidents, social_care, health_ed, dwp_benefits, housing,
-                           council_tax, youth_offending]
+                           council_tax, youth_offending, early_help_cases]
