@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from famlink.alerts.calendar import Holiday, SchoolCalendar
 from famlink.errors import ConfigError, ConfigProblem
 
-FIELDS = ("child_name", "child_dob", "child_age", "school", "event_date", "event_time",
-          "event_ref", "event_type", "event_subtype", "child_present", "roles",
-          "contact", "feed")
+FIELDS = ("family_id", "needs", "outcomes", "child_name", "child_dob", "child_age", "school",
+          "event_date", "event_time", "event_ref", "event_type", "event_subtype",
+          "child_present", "roles", "contact", "feed")
 ALERTS_FILE = "alerts.yaml"  # in the project's rules/ folder, beside the outcomes rules
 Subject = Literal["involved", "household", "children_of_involved"]
 
@@ -48,9 +48,17 @@ class CalendarSpec(Strict):
 
 
 class Trigger(Strict):
-    event_types: list[str] = Field(min_length=1)
+    event_types: list[str] | None = Field(None, min_length=1)
     subtypes: list[str] | None = None
     roles: list[str] | None = None
+    family_newly_eligible: bool = Field(False, description="a family the outcomes rules now "
+                                        "find eligible that they did not before")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Trigger:
+        if bool(self.event_types) == self.family_newly_eligible:
+            raise ValueError("give either event_types: [...] or family_newly_eligible: true")
+        return self
 
 
 class Subjects(Strict):

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from famlink.alerts.calendar import SchoolCalendar
 from famlink.alerts.spec import AlertBook, AlertRule, Recipient, load_alerts
-from famlink.alerts.subjects import rule_subjects
+from famlink.alerts.subjects import newly_eligible, rule_subjects
 from famlink.engine import create_temp_table, scalar, table_exists, transaction
 from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
@@ -26,12 +26,20 @@ from famlink.project import Project
 ALERT_COLUMNS = {
     "alert_id": "VARCHAR", "rule": "VARCHAR", "urgency": "VARCHAR", "incident": "VARCHAR",
     "feed": "VARCHAR", "event_ref": "VARCHAR", "event_ids": "VARCHAR[]", "event_date": "DATE",
-    "event_time": "VARCHAR", "person_id": "VARCHAR", "recipient_role": "VARCHAR",
+    "event_time": "VARCHAR", "person_id": "VARCHAR", "family_id": "VARCHAR",
+    "recipient_role": "VARCHAR",
     "scope_kind": "VARCHAR", "scope_value": "VARCHAR", "scope_label": "VARCHAR",
     "deadline_at": "TIMESTAMP", "deadline_reason": "VARCHAR", "headline": "VARCHAR",
     "message_json": "VARCHAR", "raised_at": "TIMESTAMP"}
 CREATE_SQL = ("CREATE TABLE IF NOT EXISTS alerts ("
               + ", ".join(f"{k} {v}" for k, v in ALERT_COLUMNS.items()) + ")")
+
+
+def _eligible(con: duckdb.DuckDBPyConnection, first: bool) -> pa.Table:
+    """Families newly eligible; none on the first run (they are the baseline, not news)."""
+    if first or not table_exists(con, "eligibility"):
+        return pa.table({})
+    return newly_eligible(con)
 
 
 def _new_events(con: duckdb.DuckDBPyConnection, book: AlertBook) -> int:
@@ -90,11 +98,15 @@ def _message(rule: AlertRule, role: str, row: dict[str, Any]) -> dict[str, Any]:
         "event_time": row["event_time"], "event_ref": row["event_ref"],
         "event_type": row["event_type"], "event_subtype": row["event_subtype"],
         "child_present": bool(row["present"]), "roles": row["roles"],
-        "contact": rule.contact, "feed": row["feed"]}
+        "contact": rule.contact, "feed": row["feed"], "family_id": row["family_id"],
+        "needs": row["needs"], "outcomes": row["outcomes"]}
     return {field: values[field] for field in rule.shows[role]}
 
 
 def _headline(name: str, row: dict[str, Any]) -> str:
+    if row["family_id"]:
+        return f"family newly eligible on {row['event_date']}: {len(row['needs'])} needs " \
+               f"({', '.join(row['needs'])})"
     what = (row["event_subtype"] or row["event_type"]).replace("_", " ")
     present = "; child present" if row["present"] and name == "operation_encompass" else ""
     return f"{what} on {row['event_date']}{' ' + row['event_time'] if row['event_time'] else ''}" \
@@ -108,13 +120,15 @@ def _alert_rows(name: str, rule: AlertRule, calendar: SchoolCalendar, subjects: 
         due, why = _deadline(rule, calendar, row["event_date"], row["event_time"])
         for recipient in rule.recipients:
             role, kind, value, label = _targets(recipient, row)
-            key = "|".join((name, row["incident"], row["person_id"], role, kind, value))
+            key = "|".join((name, row["incident"], row["person_id"] or row["family_id"], role,
+                            kind, value))
             out.append({
                 "alert_id": "A" + hashlib.sha1(key.encode()).hexdigest()[:12].upper(),
                 "rule": name, "urgency": rule.urgency, "incident": row["incident"],
                 "feed": row["feed"], "event_ref": row["event_ref"],
                 "event_ids": row["event_ids"], "event_date": row["event_date"],
                 "event_time": row["event_time"], "person_id": row["person_id"],
+                "family_id": row["family_id"],
                 "recipient_role": role, "scope_kind": kind, "scope_value": value,
                 "scope_label": label, "deadline_at": due, "deadline_reason": why,
                 "headline": _headline(name, row),
@@ -130,17 +144,26 @@ def run_alerts(project: Project, con: duckdb.DuckDBPyConnection, progress: Progr
     now = now or dt.datetime.now()
     progress("alerts: new events", 0, len(book.alerts))
     with transaction(con):
+        first = not table_exists(con, "alert_seen_eligible")
         new_events = _new_events(con, book)
         con.execute(CREATE_SQL)
+        con.execute("ALTER TABLE alerts ADD COLUMN IF NOT EXISTS family_id VARCHAR")
+        con.execute("CREATE TABLE IF NOT EXISTS alert_seen_eligible "
+                    "(family_id VARCHAR PRIMARY KEY)")
         rows: list[dict[str, Any]] = []
         for i, (name, rule) in enumerate(book.alerts.items()):
             progress(f"alerts: {name}", i, len(book.alerts))
-            if new_events:
+            if rule.trigger.family_newly_eligible:
+                rows += _alert_rows(name, rule, calendar, _eligible(con, first), now)
+            elif new_events:
                 rows += _alert_rows(name, rule, calendar,
                                     rule_subjects(con, rule, book.school_roll.feeds), now)
         raised = _insert(con, rows)
         con.execute("INSERT INTO alert_seen_events SELECT event_id FROM events "
                     "ANTI JOIN alert_seen_events USING (event_id)")
+        if table_exists(con, "eligibility"):
+            con.execute("INSERT INTO alert_seen_eligible SELECT family_id FROM eligibility "
+                        "ANTI JOIN alert_seen_eligible USING (family_id) WHERE is_eligible")
     counts = {"new events": new_events, "alerts raised": raised,
               "alerts in all": int(scalar(con, "SELECT count(*) FROM alerts") or 0)}
     for name in book.alerts:
@@ -154,6 +177,6 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> int:
     columns = {k: [r[k] for r in rows] for k in ALERT_COLUMNS}
     create_temp_table(con, "_tmp_alerts_rows", columns)
     before = int(scalar(con, "SELECT count(*) FROM alerts") or 0)
-    con.execute("INSERT INTO alerts SELECT DISTINCT ON (alert_id) * FROM _tmp_alerts_rows "
+    con.execute("INSERT INTO alerts BY NAME SELECT DISTINCT ON (alert_id) * FROM _tmp_alerts_rows "
                 "WHERE alert_id NOT IN (SELECT alert_id FROM alerts) ORDER BY alert_id")
     return int(scalar(con, "SELECT count(*) FROM alerts") or 0) - before

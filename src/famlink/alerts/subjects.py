@@ -36,7 +36,7 @@ AGE = ("(year(i.event_date) - year(p.date_of_birth) - CASE WHEN strftime(i.event
 
 def _trigger_sql(rule: AlertRule) -> str:
     t = rule.trigger
-    where = [f"e.event_type IN ({_list(t.event_types)})"]
+    where = [f"e.event_type IN ({_list(t.event_types or [])})"]
     if t.subtypes:
         where.append(f"e.event_subtype IN ({_list(t.subtypes)})")
     if t.roles:
@@ -80,8 +80,9 @@ def rule_subjects(con: duckdb.DuckDBPyConnection, rule: AlertRule,
                list(DISTINCT how ORDER BY how) AS how
         FROM ({chosen}) GROUP BY incident, person_id),
     roll AS ({_roll_sql(con, roll_feeds)})
-    SELECT i.*, s.person_id, s.present, s.how, p.first_name, p.surname, p.date_of_birth,
-           {AGE} AS age,
+    SELECT i.*, s.person_id, NULL::VARCHAR AS family_id, s.present, s.how,
+           NULL::VARCHAR[] AS needs, NULL::VARCHAR[] AS outcomes, p.first_name, p.surname,
+           p.date_of_birth, {AGE} AS age,
            (SELECT arg_max(r.urn, r.census_date) FROM roll r WHERE r.person_id = s.person_id
               AND r.census_date BETWEEN i.event_date - INTERVAL 400 DAY AND i.event_date)
               AS school_urn,
@@ -97,3 +98,21 @@ def rule_subjects(con: duckdb.DuckDBPyConnection, rule: AlertRule,
         sql = sql.replace("FROM current_addresses c", "FROM (SELECT NULL::VARCHAR AS person_id, "
                           "NULL::VARCHAR AS postcode WHERE false) c")
     return arrow_table(con, sql)
+
+
+NEWLY_ELIGIBLE_SQL = """
+SELECT 'eligibility:' || e.family_id AS incident, 'outcomes' AS feed, e.family_id AS event_ref,
+       e.as_of_date AS event_date, NULL::VARCHAR AS event_time, 'family_eligible' AS event_type,
+       NULL::VARCHAR AS event_subtype, []::VARCHAR[] AS roles, []::VARCHAR[] AS event_ids,
+       NULL::VARCHAR AS person_id, e.family_id, false AS present, e.needs, e.outcomes,
+       NULL::VARCHAR AS first_name, NULL::VARCHAR AS surname, NULL::DATE AS date_of_birth,
+       NULL::INTEGER AS age, NULL::VARCHAR AS school_urn, NULL::VARCHAR AS school_name,
+       e.area
+FROM eligibility e ANTI JOIN alert_seen_eligible s USING (family_id)
+WHERE e.is_eligible ORDER BY e.family_id
+"""
+
+
+def newly_eligible(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Families eligible now that no earlier run found eligible (one row each)."""
+    return arrow_table(con, NEWLY_ELIGIBLE_SQL)
