@@ -1,0 +1,96 @@
+"""Row scope: the persons and families a user may see, worked out once per published
+snapshot and role (and school), then kept until the snapshot changes.
+
+``None`` means everyone (a scope of kind ``all``); otherwise a frozen set of IDs. A family is
+in scope when any of its members is.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from famlink.access.roles import ScopeSpec
+from famlink.engine import table_exists
+
+AREA_SQL = ("SELECT DISTINCT person_id FROM current_addresses "
+            "WHERE list_contains(?, upper(split_part(trim(postcode), ' ', 1)))")
+AREA_FROM_RECORDS_SQL = ("SELECT DISTINCT m.person_id FROM person_records r "
+                         "JOIN person_membership m USING (record_id) "
+                         "WHERE list_contains(?, upper(r.postcode_outward))")
+# On the roll: the pupil's latest census return names the school.
+SCHOOL_SQL = """
+SELECT person_id FROM (
+    SELECT m.person_id, e.organisation_ref,
+           row_number() OVER (PARTITION BY m.person_id
+                              ORDER BY e.event_date DESC NULLS LAST, e.event_id DESC) AS n
+    FROM events e JOIN person_membership m USING (record_id) WHERE e.feed = ?)
+WHERE n = 1 AND organisation_ref = ?
+"""
+FEEDS_SQL = ("SELECT DISTINCT m.person_id FROM person_records r "
+             "JOIN person_membership m USING (record_id) WHERE list_contains(?, r.feed)")
+
+
+@dataclass(frozen=True)
+class Scope:
+    persons: frozenset[str] | None
+    families: frozenset[str] | None
+
+    def has_person(self, person_id: str) -> bool:
+        return self.persons is None or person_id in self.persons
+
+    def has_family(self, family_id: str) -> bool:
+        return self.families is None or family_id in self.families
+
+
+def _ids(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> frozenset[str]:
+    return frozenset(str(r[0]) for r in con.execute(sql, params).fetchall())
+
+
+def scope_persons(con: duckdb.DuckDBPyConnection, spec: ScopeSpec,
+                  value: str | None) -> frozenset[str] | None:
+    if spec.kind == "all":
+        return None
+    if spec.kind == "none":
+        return frozenset()
+    if spec.kind == "area":
+        sql = AREA_SQL if table_exists(con, "current_addresses") else AREA_FROM_RECORDS_SQL
+        return _ids(con, sql, [spec.postcode_districts])
+    if spec.kind == "school":
+        if not value or not table_exists(con, "events"):
+            return frozenset()
+        return _ids(con, SCHOOL_SQL, [spec.school_feed, value])
+    return _ids(con, FEEDS_SQL, [spec.feeds])
+
+
+def scope_families(con: duckdb.DuckDBPyConnection,
+                   persons: frozenset[str] | None) -> frozenset[str] | None:
+    if persons is None:
+        return None
+    if not persons or not table_exists(con, "family_members"):
+        return frozenset()
+    rows = con.execute("SELECT DISTINCT family_id, person_id FROM family_members").fetchall()
+    return frozenset(str(f) for f, p in rows if p in persons)
+
+
+class ScopeCache:
+    """Scopes per (snapshot, role, scope value), dropped when the snapshot changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._snapshot: Path | None = None
+        self._scopes: dict[tuple[str, str | None], Scope] = {}
+
+    def get(self, snapshot: Path, con: duckdb.DuckDBPyConnection, role: str, spec: ScopeSpec,
+            value: str | None) -> Scope:
+        with self._lock:
+            if snapshot != self._snapshot:
+                self._snapshot, self._scopes = snapshot, {}
+            key = (role, value)
+            if key not in self._scopes:
+                persons = scope_persons(con, spec, value)
+                self._scopes[key] = Scope(persons, scope_families(con, persons))
+            return self._scopes[key]
