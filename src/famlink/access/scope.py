@@ -22,14 +22,15 @@ AREA_FROM_RECORDS_SQL = ("SELECT DISTINCT m.person_id FROM person_records r "
                          "JOIN person_membership m USING (record_id) "
                          "WHERE list_contains(?, upper(r.postcode_outward))")
 # On the roll: the pupil's latest census return names the school.
-SCHOOL_SQL = """
-SELECT person_id FROM (
+ROLL_SQL = """
+SELECT person_id, organisation_ref AS school FROM (
     SELECT m.person_id, e.organisation_ref,
            row_number() OVER (PARTITION BY m.person_id
                               ORDER BY e.event_date DESC NULLS LAST, e.event_id DESC) AS n
     FROM events e JOIN person_membership m USING (record_id) WHERE e.feed = ?)
-WHERE n = 1 AND organisation_ref = ?
+WHERE n = 1
 """
+SCHOOL_SQL = f"SELECT person_id FROM ({ROLL_SQL}) WHERE school = ?"
 FEEDS_SQL = ("SELECT DISTINCT m.person_id FROM person_records r "
              "JOIN person_membership m USING (record_id) WHERE list_contains(?, r.feed)")
 

@@ -36,6 +36,40 @@ def _check_role(project: Project, role: str, school: str | None) -> None:
                            "(the school's LAESTAB number)")
 
 
+def busiest_school(project: Project) -> str | None:
+    """The school with the most pupils on its roll in the published snapshot."""
+    from famlink.access.scope import ROLL_SQL
+    from famlink.snapshot import open_snapshot
+
+    con = open_snapshot(project)
+    try:
+        rows = con.execute(f"SELECT school, count(*) FROM ({ROLL_SQL}) GROUP BY 1 "
+                           "ORDER BY 2 DESC, 1 LIMIT 1", ["school_census"]).fetchall()
+    finally:
+        con.close()
+    return str(rows[0][0]) if rows else None
+
+
+def create_demo_users(project: Project) -> list[tuple[str, str, str, str]]:
+    """One user per role in access.yaml, named after the role, with a new password each:
+    (user, role, school, password). Existing demo users get a new password."""
+    from famlink.access.roles import project_access
+    from famlink.state import accounts
+
+    engine = _state(project)
+    existing = {a.username for a in accounts.list_users(engine)}
+    made = []
+    for role, spec in project_access(project.root).roles.items():
+        school = busiest_school(project) if spec.scope.kind == "school" else None
+        password = accounts.new_password()
+        if role in existing:
+            accounts.reset_password(engine, role, password)
+        else:
+            accounts.add_user(engine, role, role, password, school)
+        made.append((role, role, school or "", password))
+    return made
+
+
 def serve_app(project: Project, host: str, port: int, secure: bool = False) -> None:
     import uvicorn
 
