@@ -53,7 +53,7 @@ def test_invalid_yaml_and_a_missing_file_are_named(tmp_path: Path):
     path.write_text("roles: [unclosed")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_access(path)
-    with pytest.raises(ConfigError, match="no access.yaml"):
+    with pytest.raises(ConfigError, match=r"no access\.yaml"):
         load_access(tmp_path / "missing.yaml")
 
 

@@ -18,8 +18,8 @@ from famlink.state.db import open_app_state
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project folder (settings and feeds only) for the account commands."""
-    from famlink.synthetic.project_template import write_project
     from famlink.synthetic.feeds import school_census
+    from famlink.synthetic.project_template import write_project
 
     folder = tmp_path / "project"
     write_project(folder, [school_census])
