@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from famlink.access.roles import AccessConfig
 from famlink.cli.main import app
 from famlink.link.settings import MatchingConfig
 from famlink.project import Feed, ProjectSettings
@@ -30,6 +31,8 @@ def test_feed_examples_validate(path):
             MatchingConfig.model_validate(data)
         elif "households" in data or "reference_date" in data:
             ProjectSettings.model_validate(data)
+        elif "roles" in data:
+            AccessConfig.model_validate(data)
 
 
 def test_quick_start_is_two_commands_that_exist():
