@@ -8,14 +8,17 @@ in scope when any of its members is.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 
 from famlink.access.roles import ScopeSpec
 from famlink.engine import table_exists
 
+T = TypeVar("T")
 AREA_SQL = ("SELECT DISTINCT person_id FROM current_addresses "
             "WHERE list_contains(?, upper(split_part(trim(postcode), ' ', 1)))")
 AREA_FROM_RECORDS_SQL = ("SELECT DISTINCT m.person_id FROM person_records r "
@@ -78,20 +81,33 @@ def scope_families(con: duckdb.DuckDBPyConnection,
 
 
 class ScopeCache:
-    """Scopes per (snapshot, role, scope value), dropped when the snapshot changes."""
+    """Scopes per (snapshot, role, scope value), and other figures that depend only on them
+    (the dashboard), all dropped when the snapshot changes."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._snapshot: Path | None = None
         self._scopes: dict[tuple[str, str | None], Scope] = {}
+        self._memo: dict[tuple[str, ...], Any] = {}
+
+    def _switch(self, snapshot: Path) -> None:
+        if snapshot != self._snapshot:
+            self._snapshot, self._scopes, self._memo = snapshot, {}, {}
 
     def get(self, snapshot: Path, con: duckdb.DuckDBPyConnection, role: str, spec: ScopeSpec,
             value: str | None) -> Scope:
         with self._lock:
-            if snapshot != self._snapshot:
-                self._snapshot, self._scopes = snapshot, {}
+            self._switch(snapshot)
             key = (role, value)
             if key not in self._scopes:
                 persons = scope_persons(con, spec, value)
                 self._scopes[key] = Scope(persons, scope_families(con, persons))
             return self._scopes[key]
+
+    def remember(self, snapshot: Path, key: tuple[str, ...], make: Callable[[], T]) -> T:
+        """``make()`` once per snapshot and key."""
+        with self._lock:
+            self._switch(snapshot)
+            if key not in self._memo:
+                self._memo[key] = make()
+            return self._memo[key]

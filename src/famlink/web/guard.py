@@ -68,6 +68,7 @@ class Guard:
                  snapshot: Path, scopes: ScopeCache, state: Engine):
         self.actor, self.access, self.con, self.state = actor, access, con, state
         self.policy = FieldPolicy(actor.role, access)
+        self.snapshot, self.scopes = snapshot, scopes
         self.scope: Scope = scopes.get(snapshot, con, actor.account.role, actor.role.scope,
                                        actor.account.scope_value)
 
@@ -142,7 +143,9 @@ class Guard:
 
     def dashboard(self) -> Dashboard:
         self.require("view_dashboard")
-        board = build_dashboard(self.con, self.scope, self.policy)
+        key = ("dashboard", self.actor.account.role, self.actor.account.scope_value or "")
+        board = self.scopes.remember(self.snapshot, key, lambda: build_dashboard(
+            self.con, self.scope, self.policy))
         self.audit("view_dashboard")
         return board
 
