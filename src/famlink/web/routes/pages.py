@@ -45,7 +45,9 @@ def search(request: Request, guard: Annotated[Guard, Allowed("search")], name: s
 
 
 def _outcomes(guard: Guard) -> dict[str, bool]:
-    return {t: table_exists(guard.con, t) for t in OUTCOME_TABLES}
+    """Which outcomes tables the snapshot has (looked up once per snapshot)."""
+    return guard.scopes.remember(guard.snapshot, ("outcome_tables",), lambda: {
+        t: table_exists(guard.con, t) for t in OUTCOME_TABLES})
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
