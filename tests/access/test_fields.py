@@ -55,3 +55,13 @@ def test_a_relationship_stated_by_a_feed_not_seen_in_full_does_not_name_the_reco
     assert "NB-2024" not in (SCHOOL.relationship(stated).evidence or "")
     police = FieldPolicy(ACCESS.roles["police"], ACCESS)
     assert police.relationship(stated) == stated
+
+
+def test_the_current_addresss_reason_does_not_name_a_hidden_feed():
+    from famlink.views.person import CurrentAddress
+
+    told = CurrentAddress("1 HIGH ST", "NB1 1AA", None,
+                          "seen on health_ed since 2024-01-01; 2 record(s) here")
+    assert SCHOOL.current(told).reason is None
+    plain = CurrentAddress("1 HIGH ST", "NB1 1AA", None, "seen on school_census since 2024")
+    assert SCHOOL.current(plain) == plain

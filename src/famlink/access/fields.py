@@ -15,7 +15,13 @@ from famlink.access.roles import AccessConfig, RoleSpec
 from famlink.chronology.entries import ChronologyEntry
 from famlink.views.family import FamilyView
 from famlink.views.find import FoundPerson
-from famlink.views.person import AddressSpell, PersonView, Relationship, Variant
+from famlink.views.person import (
+    AddressSpell,
+    CurrentAddress,
+    PersonView,
+    Relationship,
+    Variant,
+)
 
 E = TypeVar("E", bound=ChronologyEntry)
 
@@ -75,13 +81,22 @@ class FieldPolicy:
             return dataclasses.replace(rel, evidence="stated in another service's record")
         return rel
 
+    def current(self, current: CurrentAddress | None) -> CurrentAddress | None:
+        """The current address's reason names the feeds behind it: drop it if one is hidden."""
+        if current is None or not current.reason:
+            return current
+        hidden = [f for f in re.findall(r"[a-z]+(?:_[a-z]+)+", current.reason)
+                  if self.level(f) == "hidden"]
+        return dataclasses.replace(current, reason=None) if hidden else current
+
     def person(self, view: PersonView) -> PersonView:
         addresses = [a for a in (self.address(x) for x in view.addresses) if a is not None]
         return dataclasses.replace(
             view, feeds=self.shown_feeds(view.feeds), names=self.variants(view.names),
             dates_of_birth=self.variants(view.dates_of_birth),
             identifiers=self.variants(view.identifiers), sexes=self.variants(view.sexes),
-            addresses=addresses, relationships=[self.relationship(r) for r in view.relationships],
+            addresses=addresses, current_address=self.current(view.current_address),
+            relationships=[self.relationship(r) for r in view.relationships],
             chronology=self.entries(view.chronology),
             n_records=max((v.n_records for v in self.variants(view.names)), default=0))
 
