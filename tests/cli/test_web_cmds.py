@@ -64,3 +64,11 @@ def test_a_synthetic_project_ships_access_yaml(project: Path):
 def test_migrate_reports_the_revision(project: Path):
     code, out = run("migrate", "-p", str(project))
     assert code == 0 and "migration 0001" in out
+
+
+def test_serve_refuses_a_bad_access_file_naming_file_and_key(project: Path):
+    (project / "access.yaml").write_text("roles:\n  police:\n    title: Police\n"
+                                         "    actions: [search]\n    scope: {kind: feeds}\n")
+    code, out = run("serve", "-p", str(project), "--port", "8999")
+    assert code == 1
+    assert "access.yaml" in out and "roles.police.scope" in out and "feeds" in out

@@ -141,7 +141,7 @@ class Facts:
     outside_area: str  # lives outside the early help area
     inside_area: str  # lives inside it, with no social care record
     restricted: str  # inside the area, with a social care record (asks for a reason)
-    police_person: str  # has a police record, inside the early help area
+    police_person: str  # has a police record, inside the early help area, in a family
     no_police: str  # has no police record
     family: str  # a family with a member inside the early help area
     family_outside: str  # a family with no member inside the early help area
@@ -172,7 +172,8 @@ def facts(web_town: Project) -> Facts:
                               area),
             inside_area=_one(con, f"{inside} AND person_id NOT IN ({social}) ORDER BY 1", area),
             restricted=_one(con, f"{inside} AND person_id IN ({social}) ORDER BY 1", area),
-            police_person=_one(con, f"{inside} AND person_id IN ({police}) ORDER BY 1", area),
+            police_person=_one(con, f"{inside} AND person_id IN ({police}) AND person_id IN "
+                               "(SELECT person_id FROM family_members) ORDER BY 1", area),
             no_police=_one(con, f"SELECT person_id FROM persons WHERE person_id NOT IN "
                            f"({police}) ORDER BY 1", {}),
             family=_one(con, f"SELECT family_id FROM family_members WHERE person_id IN "

@@ -84,7 +84,11 @@ def test_the_police_see_their_own_incident_details(client_for, facts: Facts):
 def test_roles_with_a_police_summary_never_see_incident_details(client_for, facts: Facts,
                                                                  user: str):
     client = client_for(user)
-    urls = [f"/persons/{facts.police_person}?reason=visit",
+    police_view = client_for("police").get(f"/api/persons/{facts.police_person}").json()
+    families = [f"/families/{f['family_id']}" for f in police_view["families"]]
+    assert families, "the police person is in a family"
+    urls = [*families, *[f"/api{u}" for u in families],
+            f"/persons/{facts.police_person}?reason=visit",
             f"/api/persons/{facts.police_person}?reason=visit",
             f"/search?name={_name_of(client_for('police'), facts.police_person, 'persons')}"]
     for url in urls:

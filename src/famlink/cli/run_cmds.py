@@ -133,6 +133,7 @@ def _demo_portals(project: Project, serve: bool, port: int) -> None:
     console.print(summary_table("Web portal users (passwords are shown only now)", users,
                                 columns=("user", "role", "school", "password")))
     if serve:
-        serve_app(project, "127.0.0.1", port)
+        with friendly_errors():
+            serve_app(project, "127.0.0.1", port)
     else:
         console.print(f"Serve the portals with: famlink serve -p {project.root}")

@@ -91,8 +91,7 @@ def register(app: typer.Typer) -> None:
               ) -> None:
         """Serve the web portals and the JSON API from the published snapshot."""
         with friendly_errors():
-            loaded = project_from(project)
-        serve_app(loaded, host, port, secure)
+            serve_app(project_from(project), host, port, secure)
 
     @app.command()
     def migrate(project: Path | None = ProjectOption) -> None:
