@@ -34,3 +34,15 @@ def test_nothing_published_is_a_clear_error(tmp_path: Path, web_town):
     shutil.copytree(web_town.root, copy, ignore=shutil.ignore_patterns("state", "snapshots"))
     with pytest.raises(FamlinkError, match="nothing published"):
         SnapshotReader(load_project(copy)).cursor()
+
+
+def test_pages_before_anything_is_published_say_so(tmp_path: Path, web_town, schools):
+    from tests.web.conftest import new_app, sign_in
+
+    copy = tmp_path / "town"
+    shutil.copytree(web_town.root, copy, ignore=shutil.ignore_patterns("state", "snapshots"))
+    app = new_app(load_project(copy), f"sqlite:///{tmp_path / 's.sqlite'}", schools.mine,
+                  schools.other)
+    with sign_in(app, "data_team") as team:
+        page = team.get("/search", params={"name": "smith"})
+        assert page.status_code == 503 and "famlink run" in page.text

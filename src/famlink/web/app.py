@@ -68,6 +68,8 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(FamlinkError)
     async def famlink_error(request: Request, exc: FamlinkError) -> Response:
+        if str(exc).startswith("nothing published"):  # no snapshot yet: try again later
+            return _problem(request, 503, str(exc))
         return _problem(request, 400, str(exc))
 
 
