@@ -58,6 +58,9 @@ def test_signing_out_ends_the_session(fresh_app, facts: Facts):
     assert page.status_code == 200
     cookie = client.cookies.get("famlink_session")
     client.post("/logout", data={"csrf_token": page_csrf(page.text)})
+    from famlink.access import audit
+
+    assert audit.entries(fresh_app.state.runtime.state, limit=1)[0].action == "sign_out"
     with TestClient(fresh_app, cookies={"famlink_session": cookie}) as replay:
         assert replay.get(f"/persons/{facts.police_person}",
                           follow_redirects=False).status_code == 303

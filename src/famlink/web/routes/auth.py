@@ -7,7 +7,7 @@ import datetime as dt
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel
 
@@ -17,8 +17,8 @@ from famlink.web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     CsrfDep,
+    LiveDep,
     RuntimeDep,
-    live_session,
     session_token,
     signer,
 )
@@ -85,11 +85,12 @@ def login(request: Request, rt: RuntimeDep, username: Annotated[str, Form()],
 
 
 @router.post("/logout", include_in_schema=False, dependencies=[CsrfDep])
-def logout(request: Request, rt: RuntimeDep,
-           live: Annotated[object, Depends(live_session)]) -> Response:
+def logout(request: Request, rt: RuntimeDep, live: LiveDep) -> Response:
     token = session_token(request, rt)
     if token:
         end_session(rt.state, token)
+    audit.append(rt.state, username=live.account.username, role=live.account.role,
+                 action="sign_out")
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
