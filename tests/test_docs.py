@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from famlink.access.roles import AccessConfig
 from famlink.alerts.spec import AlertBook
 from famlink.cli.main import app
 from famlink.link.settings import MatchingConfig
@@ -33,6 +34,8 @@ def test_feed_examples_validate(path):
             ProjectSettings.model_validate(data)
         elif "alerts" in data:
             AlertBook.model_validate(data)
+        elif "roles" in data:
+            AccessConfig.model_validate(data)
 
 
 def test_quick_start_is_two_commands_that_exist():

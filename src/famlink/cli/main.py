@@ -14,6 +14,7 @@ from famlink.cli import (
     run_cmds,
     synth_cmds,
     view_cmds,
+    web_cmds,
 )
 
 app = typer.Typer(
@@ -21,7 +22,7 @@ app = typer.Typer(
     help="famlink: one trusted view of every resident and family, from a council's data feeds.")
 
 for module in (synth_cmds, project_cmds, run_cmds, data_cmds, link_cmds, address_cmds, view_cmds,
-               outcomes_cmds, alert_cmds):
+               outcomes_cmds, alert_cmds, web_cmds):
     module.register(app)
 
 

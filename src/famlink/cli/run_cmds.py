@@ -169,8 +169,11 @@ def register(app: typer.Typer) -> None:
         folder: Path = typer.Option(Path("demo"), "--dir", help="Where to build the demo town."),
         people: int = typer.Option(5000, "--people", "-n", min=10),
         seed: int = typer.Option(1, "--seed", "-s"),
+        serve: bool = typer.Option(True, "--serve/--no-serve", help="End by serving the web "
+                                   "portals (a user per role, passwords printed once)."),
+        port: int = typer.Option(8000, "--port", help="Port for the web portals."),
     ) -> None:
-        """The whole demo on the embedded defaults: synthetic town -> pipeline -> report."""
+        """The whole demo: synthetic town -> pipeline -> report -> web portals."""
         from famlink.cli.link_cmds import show_evaluation
         from famlink.cli.synth_cmds import synthesise
 
@@ -192,3 +195,19 @@ def register(app: typer.Typer) -> None:
                           f"{folder}; famlink outcomes -p {folder}")
         if any(not r.ok for r in results):
             raise typer.Exit(1)
+        _demo_portals(loaded, serve, port)
+
+
+def _demo_portals(project: Project, serve: bool, port: int) -> None:
+    """One user per demo role, passwords printed once; then serve unless told not to."""
+    from famlink.cli.web_cmds import create_demo_users, serve_app
+
+    with friendly_errors():
+        users = create_demo_users(project)
+    console.print(summary_table("Web portal users (passwords are shown only now)", users,
+                                columns=("user", "role", "school", "password")))
+    if serve:
+        with friendly_errors():
+            serve_app(project, "127.0.0.1", port)
+    else:
+        console.print(f"Serve the portals with: famlink serve -p {project.root}")

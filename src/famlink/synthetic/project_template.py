@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from famlink.access.roles import DEFAULT_ACCESS
 from famlink.synthetic.dates import END, to_date
 from famlink.synthetic.gazetteer import TOWN
 
@@ -61,6 +62,9 @@ def write_project(out: Path, feeds: list[ModuleType]) -> list[Path]:
         path.write_text(header + _dump(feed.SPEC), encoding="utf-8")
         written.append(path)
     written += _copy_rules(out)
+    access = out / "access.yaml"  # roles and scopes for the web portals
+    access.write_text(DEFAULT_ACCESS.read_text(encoding="utf-8"), encoding="utf-8")
+    written.append(access)
     readme = out / "README.md"
     readme.write_text(README, encoding="utf-8")
     written.append(readme)
