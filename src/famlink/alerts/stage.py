@@ -30,7 +30,7 @@ ALERT_COLUMNS = {
     "recipient_role": "VARCHAR",
     "scope_kind": "VARCHAR", "scope_value": "VARCHAR", "scope_label": "VARCHAR",
     "deadline_at": "TIMESTAMP", "deadline_reason": "VARCHAR", "headline": "VARCHAR",
-    "message_json": "VARCHAR", "raised_at": "TIMESTAMP"}
+    "message_json": "VARCHAR", "raised_at": "TIMESTAMP", "area": "VARCHAR"}
 CREATE_SQL = ("CREATE TABLE IF NOT EXISTS alerts ("
               + ", ".join(f"{k} {v}" for k, v in ALERT_COLUMNS.items()) + ")")
 
@@ -133,7 +133,7 @@ def _alert_rows(name: str, rule: AlertRule, calendar: SchoolCalendar, subjects: 
                 "scope_label": label, "deadline_at": due, "deadline_reason": why,
                 "headline": _headline(name, row),
                 "message_json": json.dumps(_message(rule, role, row), default=str),
-                "raised_at": now})
+                "raised_at": now, "area": row["area"]})
     return out
 
 
@@ -147,7 +147,8 @@ def run_alerts(project: Project, con: duckdb.DuckDBPyConnection, progress: Progr
         first = not table_exists(con, "alert_seen_eligible")
         new_events = _new_events(con, book)
         con.execute(CREATE_SQL)
-        con.execute("ALTER TABLE alerts ADD COLUMN IF NOT EXISTS family_id VARCHAR")
+        for column in ("family_id", "area"):  # added since the first version of the table
+            con.execute(f"ALTER TABLE alerts ADD COLUMN IF NOT EXISTS {column} VARCHAR")
         con.execute("CREATE TABLE IF NOT EXISTS alert_seen_eligible "
                     "(family_id VARCHAR PRIMARY KEY)")
         rows: list[dict[str, Any]] = []

@@ -16,7 +16,7 @@ from famlink.state.db import open_app_state
 from famlink.web.deps import BadCsrf, NotSignedIn
 from famlink.web.guard import NotAllowed, NotVisible, ReasonRequired
 from famlink.web.reader import SnapshotReader
-from famlink.web.routes import api, audit, auth, export, notes, pages, quality, review
+from famlink.web.routes import alerts, api, audit, auth, export, notes, pages, quality, review
 from famlink.web.runtime import Runtime
 from famlink.web.settings import WebSettings
 from famlink.web.templating import make_templates, render
@@ -108,7 +108,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.state.runtime = runtime
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, pages, notes, review, quality, audit, export, api):
+    for module in (auth, pages, notes, review, quality, audit, export, api, alerts):
         app.include_router(module.router)
     _handlers(app)
     _secure_headers(app, settings.secure_cookies)

@@ -31,6 +31,7 @@ from famlink.views.family import FamilyView, family_view
 from famlink.views.find import FoundPerson
 from famlink.views.person import PersonView, person_view
 from famlink.web.dashboard import Dashboard, build_dashboard
+from famlink.web.inbox import Ack, InboxAlert, acknowledge, inbox
 from famlink.web.pupil import PupilView, pupil_view
 from famlink.web.review import Pair, SideBySide, find_pair, pending_pairs, side_by_side
 from famlink.web.search import SearchForm, run_search
@@ -182,6 +183,25 @@ class Guard:
         self.audit("decide_match", "pair", f"{made.record_id_l}|{made.record_id_r}", reason,
                    decision=decision)
         return made
+
+    def alerts(self) -> list[InboxAlert]:
+        """The user's inbox; which alerts were shown to whom is the delivery record."""
+        self.require("view_alerts")
+        shown = inbox(self.con, self.state, self.actor.account.role, self.actor.role,
+                      self.actor.account.scope_value)
+        self.audit("view_alerts", results=len(shown),
+                   alert_ids=[a.alert_id for a in shown if not a.ack])
+        return shown
+
+    def acknowledge(self, alert_id: str, note: str) -> Ack:
+        self.require("view_alerts")
+        mine = inbox(self.con, self.state, self.actor.account.role, self.actor.role,
+                     self.actor.account.scope_value)
+        if alert_id not in {a.alert_id for a in mine}:
+            raise NotVisible(f"no alert {alert_id} addressed to you")
+        ack = acknowledge(self.state, alert_id, self.actor.username, note)
+        self.audit("acknowledge_alert", "alert", alert_id, note=ack.note)
+        return ack
 
     def quality(self, project: Project) -> list[FeedQuality]:
         self.require("view_quality")

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 TEMPLATES = Path(__file__).parent / "templates"
 MENU = (("view_dashboard", "/", "Dashboard"), ("search", "/search", "Search"),
+        ("view_alerts", "/alerts", "Alerts"),
         ("review_matches", "/review", "Review queue"), ("view_quality", "/quality", "Data quality"),
         ("view_audit", "/audit", "Audit"))
 
