@@ -13,6 +13,7 @@ ACTIONS: dict[str, str] = {
     "review_matches": "the review queue: confirm or split uncertain pairs",
     "view_quality": "the data-quality page per feed",
     "view_audit": "the audit viewer: who looked at whom, and when",
+    "view_outcomes": "needs with their evidence, eligibility, scores and claim checks",
     "view_alerts": "the alerts inbox: alerts for the role and scope, to acknowledge",
     "see_escalations": "alerts in the role's area whose deadline passed unacknowledged",
 }

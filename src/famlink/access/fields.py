@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from famlink.access.roles import AccessConfig, RoleSpec
 from famlink.chronology.entries import ChronologyEntry
+from famlink.rules.views import Evidence, FamilyOutcomes, Flag
 from famlink.views.family import FamilyView
 from famlink.views.find import FoundPerson
 from famlink.views.person import (
@@ -107,3 +108,37 @@ class FieldPolicy:
 
     def found(self, found: FoundPerson) -> FoundPerson:
         return dataclasses.replace(found, feeds=self.shown_feeds(found.feeds))
+
+
+class OutcomePolicy(FieldPolicy):
+    """The same rules for the evidence behind needs and claims: a hidden feed's rows are
+    dropped (and a need evidenced only by them is not shown), a summary feed's rows keep
+    their date and say whom to contact."""
+
+    def evidence(self, ev: Evidence) -> Evidence | None:
+        level = self.level(ev.feed)
+        if level == "full":
+            return ev
+        if level == "hidden":
+            return None
+        return dataclasses.replace(
+            ev, source_record_id=None, record_id="", event_id="", event_type=None,
+            summary=f"{self.access.label(ev.feed)} recorded; details withheld. "
+                    f"Contact: {self.access.contact(ev.feed)}")
+
+    def flag(self, flag: Flag) -> Flag | None:
+        shown = [e for e in (self.evidence(x) for x in flag.evidence) if e is not None]
+        if flag.evidence and not shown:
+            return None
+        return dataclasses.replace(flag, evidence=shown)
+
+    def flags(self, flags: list[Flag]) -> list[Flag]:
+        return [f for f in (self.flag(x) for x in flags) if f is not None]
+
+    def outcomes(self, out: FamilyOutcomes) -> FamilyOutcomes:
+        claim = out.claim
+        if claim is not None:
+            claim = dataclasses.replace(claim, evidence={
+                k: [e for e in (self.evidence(x) for x in v) if e is not None]
+                for k, v in claim.evidence.items()})
+        return dataclasses.replace(out, flags=self.flags(out.flags), claim=claim)

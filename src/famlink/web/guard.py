@@ -16,7 +16,7 @@ import duckdb
 from sqlalchemy import Engine
 
 from famlink.access import audit
-from famlink.access.fields import FieldPolicy
+from famlink.access.fields import FieldPolicy, OutcomePolicy
 from famlink.access.roles import AccessConfig, RoleSpec
 from famlink.access.scope import Scope, ScopeCache
 from famlink.errors import FamlinkError
@@ -24,11 +24,19 @@ from famlink.link.decisions import Decision, record_decision
 from famlink.link.explain import Explanation, explain_pair
 from famlink.project import Project
 from famlink.report.quality import FeedQuality, project_quality
+from famlink.rules.views import (
+    OUTCOME_TABLES,
+    FamilyOutcomes,
+    Flag,
+    family_outcomes,
+    person_flags,
+)
 from famlink.state.accounts import Account
 from famlink.state.models import Note
 from famlink.state.notes import add_note, notes_for
 from famlink.views.family import FamilyView, family_view
 from famlink.views.find import FoundPerson
+from famlink.views.lookup import has
 from famlink.views.person import PersonView, person_view
 from famlink.web.dashboard import Dashboard, build_dashboard
 from famlink.web.inbox import Ack, InboxAlert, acknowledge, inbox
@@ -183,6 +191,22 @@ class Guard:
         self.audit("decide_match", "pair", f"{made.record_id_l}|{made.record_id_r}", reason,
                    decision=decision)
         return made
+
+    def family_outcomes(self, family_id: str) -> FamilyOutcomes | None:
+        """Needs, eligibility, scores and claim check, for roles that may see them (the
+        family page that shows them is already checked and audited)."""
+        if not self.actor.can("view_outcomes") or not has(self.con, *OUTCOME_TABLES):
+            return None
+        self.check_family(family_id)
+        return OutcomePolicy(self.actor.role, self.access).outcomes(
+            family_outcomes(self.con, family_id))
+
+    def person_flags(self, person_id: str) -> list[Flag] | None:
+        if not self.actor.can("view_outcomes") or not has(self.con, *OUTCOME_TABLES):
+            return None
+        self.check_person(person_id)
+        return OutcomePolicy(self.actor.role, self.access).flags(
+            person_flags(self.con, person_id))
 
     def alerts(self) -> list[InboxAlert]:
         """The user's inbox; which alerts were shown to whom is the delivery record."""

@@ -56,6 +56,7 @@ def person(request: Request, person_id: str, guard: Annotated[Guard, Allowed("vi
     view = guard.person(person_id, reason)
     return render(request, "person.html", actor=guard.actor, p=view,
                   notes=guard.notes("person", person_id), outcomes=_outcomes(guard),
+                  flags=guard.person_flags(person_id), fo=None,
                   roles=guard.access.roles, kind="person", subject_id=person_id)
 
 
@@ -74,4 +75,5 @@ def family(request: Request, family_id: str,
     view = guard.family(family_id)
     return render(request, "family.html", actor=guard.actor, f=view,
                   notes=guard.notes("family", family_id), outcomes=_outcomes(guard),
+                  fo=guard.family_outcomes(family_id), flags=None,
                   roles=guard.access.roles, kind="family", subject_id=family_id)
