@@ -105,8 +105,9 @@ matched AS (
                     AND c.event_date <= coalesce(fm.end_date, DATE '9999-12-31'), false)
                AS is_within_membership
     FROM chronology c JOIN members fm USING (person_id)
-    LEFT JOIN persons p ON p.person_id = c.person_id
-    WHERE true{where}
+    LEFT JOIN (SELECT * FROM persons WHERE list_contains(?, person_id)) p
+        ON p.person_id = c.person_id
+    WHERE list_contains(?, c.person_id){where}
     QUALIFY row_number() OVER (PARTITION BY c.event_id, c.person_id
                                ORDER BY is_within_membership DESC,
                                         fm.start_date DESC NULLS LAST, fm.role) = 1)
@@ -137,6 +138,9 @@ def family_chronology(con: duckdb.DuckDBPyConnection, family_id: str, *,
                             within="WHERE is_within_membership" if within_membership else "")
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    rows = con.execute(sql, [family_id, *params]).fetchall()
+    # The member IDs first: chronology and persons are then read by key, not joined whole.
+    ids = [r[0] for r in con.execute("SELECT DISTINCT person_id FROM family_members "
+                                     "WHERE family_id = ?", [family_id]).fetchall()]
+    rows = con.execute(sql, [family_id, ids, ids, *params]).fetchall()
     n = len(ENTRY_COLUMNS)
     return [FamilyChronologyEntry(*row[:n], *row[n + 1:]) for row in rows]

@@ -1,0 +1,127 @@
+"""Serving tables: what a published snapshot adds so that the views read a few rows by key.
+
+``prepare_serving`` runs on the snapshot copy when it is published (never on the live
+warehouse). It adds an ART index on each key the views look up (a person's chronology,
+addresses, households, relationships, families...) and builds:
+
+- ``serve_person_records``: each person's records with the columns the person view shows,
+  joined to their person ID once (the warehouse needs a join of two whole tables for this);
+- ``serve_search``: one row per person and distinct name / date of birth / postcode, the
+  candidates of ``search_persons``; ``serve_identifiers``: identifier -> person;
+  ``serve_name_words``: the distinct forenames and surnames, scanned for close spellings;
+- ``serve_info``: when the tables were built; its presence tells the views to use them.
+
+Every serving table is sorted by its key before it is indexed, so a lookup that the index
+does not serve still skips most of the table through DuckDB's zone maps.
+See docs/serving.md for the measurements behind these choices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from famlink.engine import table_columns, table_exists
+
+MARKER = "serve_info"
+VERSION = 1
+
+# (table, key column): an ART index on each, where the table exists.
+INDEXES = (
+    ("persons", "person_id"), ("person_id_history", "person_id"),
+    ("chronology", "person_id"), ("address_history", "person_id"),
+    ("current_addresses", "person_id"), ("families", "family_id"),
+    ("family_members", "person_id"), ("family_members", "family_id"),
+    ("households", "household_id"), ("household_members", "person_id"),
+    ("household_members", "household_id"), ("person_relationships", "person_id_a"),
+    ("person_relationships", "person_id_b"),
+)
+RECORD_COLUMNS = (
+    "record_id", "feed", "first_name", "middle_names", "surname", "date_of_birth",
+    "dob_quality", "sex", "nhs_number", "upn", "former_upn", "ni_number", "orig_name",
+    "orig_date_of_birth", "orig_nhs_number", "orig_upn", "orig_ni_number", "uprn", "postcode",
+    "postcode_key", "address_norm", "flat", "house_number", "house_name", "event_date")
+SEARCH_COLUMNS = (
+    "first_name", "first_name_canon", "first_name_metaphone", "middle_names", "surname",
+    "surname_metaphone", "former_surname", "date_of_birth", "postcode")
+IDENTIFIER_KINDS = ("nhs_number", "upn", "former_upn", "ni_number")
+
+
+def records_sql(columns: tuple[str, ...] = RECORD_COLUMNS) -> str:
+    """Each linked record with its person ID (the join that serve_person_records stores)."""
+    cols = ", ".join(f"p.{c}" for c in columns)
+    return (f"SELECT m.person_id, {cols} FROM person_records p "
+            "JOIN person_membership m USING (record_id)")
+
+
+def search_rows_sql(source: str = "") -> str:
+    """One row per person and distinct (names, date of birth, postcode) among their records."""
+    source = source or f"({records_sql(SEARCH_COLUMNS)})"
+    cols = ", ".join(SEARCH_COLUMNS)
+    return (f"SELECT person_id, {cols}, left(postcode, length(postcode) - 2) AS postcode_sector, "
+            f"count(*) AS n_records FROM {source} GROUP BY ALL")
+
+
+def identifiers_sql() -> str:
+    """identifier value -> kind and person, one row each."""
+    parts = " UNION ".join(
+        f"SELECT p.{k} AS value, '{k}' AS kind, m.person_id FROM person_records p "
+        f"JOIN person_membership m USING (record_id) WHERE p.{k} IS NOT NULL"
+        for k in IDENTIFIER_KINDS)
+    return f"SELECT DISTINCT * FROM ({parts})"
+
+
+def name_words_sql(search: str) -> str:
+    """The distinct forenames and surnames of ``search`` (a table or a subquery)."""
+    return (f"SELECT DISTINCT 'forename' AS kind, first_name AS word, first_name_metaphone AS "
+            f"metaphone FROM {search} WHERE first_name IS NOT NULL UNION SELECT DISTINCT "
+            f"'surname', surname, surname_metaphone FROM {search} WHERE surname IS NOT NULL")
+
+
+def is_prepared(con: duckdb.DuckDBPyConnection) -> bool:
+    return table_exists(con, MARKER)
+
+
+def prepare_serving(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Build the serving tables and indexes in ``con`` (a read-write snapshot copy).
+
+    Returns the rows of each serving table built. Tables whose sources are missing (a
+    warehouse before the link stage) are left out; the views then fall back to the warehouse.
+    """
+    built: dict[str, int] = {}
+    for table, column in INDEXES:
+        if table_exists(con, table) and column in table_columns(con, table):
+            con.execute(f"CREATE INDEX IF NOT EXISTS {table}_{column}_idx ON {table} ({column})")
+    if _has_records(con):
+        built.update(_build_record_tables(con))
+    con.execute(f"CREATE OR REPLACE TABLE {MARKER} AS SELECT {VERSION} AS version, "
+                "CAST(? AS TIMESTAMP) AS built_at", [dt.datetime.now()])
+    return built
+
+
+def _has_records(con: duckdb.DuckDBPyConnection) -> bool:
+    if not (table_exists(con, "person_records") and table_exists(con, "person_membership")):
+        return False
+    have = table_columns(con, "person_records")
+    return all(c in have for c in (*RECORD_COLUMNS, *SEARCH_COLUMNS))
+
+
+def _build_record_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    tables = {
+        "serve_person_records": (f"{records_sql()} ORDER BY m.person_id, p.record_id",
+                                 ("person_id",)),
+        "serve_search": (f"{search_rows_sql()} ORDER BY surname, first_name, person_id",
+                         ("person_id", "surname", "former_surname", "first_name_canon",
+                          "date_of_birth", "postcode", "postcode_sector")),
+        "serve_identifiers": (f"{identifiers_sql()} ORDER BY value", ("value",)),
+    }
+    built = {}
+    for name, (sql, keys) in tables.items():
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+        for key in keys:
+            con.execute(f"CREATE INDEX {name}_{key}_idx ON {name} ({key})")
+        built[name] = int(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])
+    con.execute("CREATE OR REPLACE TABLE serve_name_words AS "
+                f"{name_words_sql('serve_search')} ORDER BY kind, word")
+    return built
