@@ -35,7 +35,7 @@ class Tables:
 
 
 def tables_of(con: duckdb.DuckDBPyConnection) -> Tables:
-    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    rows = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
     return Tables(frozenset(r[0] for r in rows))
 
 

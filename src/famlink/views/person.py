@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import duckdb
 
 from famlink.chronology.entries import ChronologyEntry, person_chronology
-from famlink.views.lookup import (Tables, display_names, households_hint, require_person,
-                                  tables_of)
+from famlink.views import records
+from famlink.views.lookup import Tables, display_names, households_hint, require_person, tables_of
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,7 @@ class PersonView:
 MEMBER_RECORDS = ("FROM person_records p JOIN person_membership m USING (record_id) "
                   "WHERE m.person_id = ?")
 SERVED_RECORDS = "FROM serve_person_records p WHERE p.person_id = ?"
+NAME_SQL = "coalesce(nullif(trim(concat_ws(' ', first_name, surname)), ''), person_id)"
 VARIANTS_SQL = {
     "name": "concat_ws(' ', p.first_name, p.middle_names, p.surname)",
     "date_of_birth": "strftime(p.date_of_birth, '%Y-%m-%d')",
@@ -121,8 +122,9 @@ VARIANTS_SQL = {
 }
 RECORDED = {"name": "p.orig_name", "date_of_birth": "p.orig_date_of_birth",
             "sex": "CAST(NULL AS VARCHAR)"}
-IDENTIFIERS = ("nhs_number", "upn", "former_upn", "ni_number")
-ORIGINALS = ("orig_nhs_number", "orig_upn", "orig_ni_number")  # as the feed gave them
+
+
+IDENTIFIERS, ORIGINALS = records.IDENTIFIERS, records.ORIGINALS
 
 
 def _records(t: Tables) -> str:
@@ -266,27 +268,41 @@ def _families(con: duckdb.DuckDBPyConnection, person_id: str, t: Tables) -> list
     return [FamilyRole(*r) for r in rows]
 
 
+def _record_variants(con: duckdb.DuckDBPyConnection, person_id: str,
+                     t: Tables) -> tuple[list[Variant], ...]:
+    """Names, dates of birth, identifiers and sexes: summarised from one lookup of the
+    person's records in a snapshot, or by one grouped query each on the warehouse."""
+    if not t.has("serve_person_records"):
+        return (_variants(con, person_id, "name", t),
+                _variants(con, person_id, "date_of_birth", t),
+                _identifiers(con, person_id, t), _variants(con, person_id, "sex", t))
+    rows = records.person_records(con, person_id)
+    summaries = (records.variants(rows, "name"), records.variants(rows, "date_of_birth"),
+                 records.identifiers(rows), records.variants(rows, "sex"))
+    return tuple([Variant(*s) for s in part] for part in summaries)
+
+
 def person_view(con: duckdb.DuckDBPyConnection, person_id: str, *,
                 types: Sequence[str] | None = None, start: dt.date | None = None,
                 end: dt.date | None = None) -> PersonView:
     """Everything the warehouse knows about one person (the chronology filtered as
     ``person_chronology`` filters it)."""
     t = tables_of(con)
-    require_person(con, person_id)
+    found = con.execute(f"SELECT n_records, feeds, {NAME_SQL} FROM persons WHERE person_id = ?",
+                        [person_id]).fetchall() if t.has("persons") else []
+    if not found:
+        require_person(con, person_id)  # raises, saying where the ID went
+    [(n_records, feeds, name)] = found
     addresses, source = _addresses(con, person_id, t)
     hints = households_hint(con, t)
     chronology = person_chronology(con, person_id, types=types, start=start, end=end) \
         if t.has("chronology") else []
     if not t.has("chronology"):
         hints.append("no chronology in the warehouse yet: run `famlink run chronology`")
-    [(n_records, feeds)] = con.execute("SELECT n_records, feeds FROM persons "
-                                       "WHERE person_id = ?", [person_id]).fetchall()
+    names, dobs, ids, sexes = _record_variants(con, person_id, t)
     return PersonView(
-        person_id=person_id, name=display_names(con, [person_id])[person_id],
-        n_records=n_records, feeds=list(feeds or []),
-        names=_variants(con, person_id, "name", t),
-        dates_of_birth=_variants(con, person_id, "date_of_birth", t),
-        identifiers=_identifiers(con, person_id, t), sexes=_variants(con, person_id, "sex", t),
+        person_id=person_id, name=name, n_records=n_records, feeds=list(feeds or []),
+        names=names, dates_of_birth=dobs, identifiers=ids, sexes=sexes,
         addresses=addresses, addresses_from=source,
         current_address=_current(con, person_id, t),
         households=households_of(con, [person_id], t),

@@ -93,35 +93,39 @@ def prepare_serving(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     for table, column in INDEXES:
         if table_exists(con, table) and column in table_columns(con, table):
             con.execute(f"CREATE INDEX IF NOT EXISTS {table}_{column}_idx ON {table} ({column})")
-    if _has_records(con):
-        built.update(_build_record_tables(con))
+    if _has_records(con, RECORD_COLUMNS):
+        built.update(_build(con, "serve_person_records",
+                            f"{records_sql()} ORDER BY m.person_id, p.record_id", ("person_id",)))
+    if _has_records(con, (*SEARCH_COLUMNS, *IDENTIFIER_KINDS)):
+        built.update(_build_search_tables(con))
     con.execute(f"CREATE OR REPLACE TABLE {MARKER} AS SELECT {VERSION} AS version, "
                 "CAST(? AS TIMESTAMP) AS built_at", [dt.datetime.now()])
     return built
 
 
-def _has_records(con: duckdb.DuckDBPyConnection) -> bool:
+def _has_records(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> bool:
     if not (table_exists(con, "person_records") and table_exists(con, "person_membership")):
         return False
     have = table_columns(con, "person_records")
-    return all(c in have for c in (*RECORD_COLUMNS, *SEARCH_COLUMNS))
+    return all(c in have for c in columns)
 
 
-def _build_record_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    tables = {
-        "serve_person_records": (f"{records_sql()} ORDER BY m.person_id, p.record_id",
-                                 ("person_id",)),
-        "serve_search": (f"{search_rows_sql()} ORDER BY surname, first_name, person_id",
-                         ("person_id", "surname", "former_surname", "first_name_canon",
-                          "date_of_birth", "postcode", "postcode_sector")),
-        "serve_identifiers": (f"{identifiers_sql()} ORDER BY value", ("value",)),
-    }
-    built = {}
-    for name, (sql, keys) in tables.items():
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
-        for key in keys:
-            con.execute(f"CREATE INDEX {name}_{key}_idx ON {name} ({key})")
-        built[name] = int(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])
-    con.execute("CREATE OR REPLACE TABLE serve_name_words AS "
-                f"{name_words_sql('serve_search')} ORDER BY kind, word")
+def _build(con: duckdb.DuckDBPyConnection, name: str, sql: str,
+           keys: tuple[str, ...]) -> dict[str, int]:
+    """One serving table, sorted by its first key, with an ART index on each key."""
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+    for key in keys:
+        con.execute(f"CREATE INDEX {name}_{key}_idx ON {name} ({key})")
+    return {name: int(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])}
+
+
+def _build_search_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    built = _build(con, "serve_search",
+                   f"{search_rows_sql()} ORDER BY surname, first_name, person_id",
+                   ("person_id", "surname", "former_surname", "first_name_canon",
+                    "date_of_birth", "postcode", "postcode_sector"))
+    built.update(_build(con, "serve_identifiers", f"{identifiers_sql()} ORDER BY value",
+                        ("value",)))
+    built.update(_build(con, "serve_name_words",
+                        f"{name_words_sql('serve_search')} ORDER BY kind, word", ()))
     return built
