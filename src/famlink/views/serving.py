@@ -55,12 +55,13 @@ def records_sql(columns: tuple[str, ...] = RECORD_COLUMNS) -> str:
             "JOIN person_membership m USING (record_id)")
 
 
-def search_rows_sql(source: str = "") -> str:
-    """One row per person and distinct (names, date of birth, postcode) among their records."""
-    source = source or f"({records_sql(SEARCH_COLUMNS)})"
+def search_rows_sql() -> str:
+    """One row per person and distinct (names, date of birth, postcode) among their records,
+    with the person's number of records (``n_person``: ties are ranked by it)."""
     cols = ", ".join(SEARCH_COLUMNS)
-    return (f"SELECT person_id, {cols}, left(postcode, length(postcode) - 2) AS postcode_sector, "
-            f"count(*) AS n_records FROM {source} GROUP BY ALL")
+    return (f"SELECT s.*, left(s.postcode, length(s.postcode) - 2) AS postcode_sector, "
+            f"p.n_records AS n_person FROM (SELECT DISTINCT person_id, {cols} "
+            f"FROM ({records_sql(SEARCH_COLUMNS)})) s JOIN persons p USING (person_id)")
 
 
 def identifiers_sql() -> str:
@@ -90,17 +91,23 @@ def prepare_serving(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     warehouse before the link stage) are left out; the views then fall back to the warehouse.
     """
     built: dict[str, int] = {}
+    con.execute("SET enable_progress_bar = false")  # publishing prints its own summary
     for table, column in INDEXES:
         if table_exists(con, table) and column in table_columns(con, table):
             con.execute(f"CREATE INDEX IF NOT EXISTS {table}_{column}_idx ON {table} ({column})")
     if _has_records(con, RECORD_COLUMNS):
         built.update(_build(con, "serve_person_records",
                             f"{records_sql()} ORDER BY m.person_id, p.record_id", ("person_id",)))
-    if _has_records(con, (*SEARCH_COLUMNS, *IDENTIFIER_KINDS)):
+    if has_search_columns(con):
         built.update(_build_search_tables(con))
     con.execute(f"CREATE OR REPLACE TABLE {MARKER} AS SELECT {VERSION} AS version, "
                 "CAST(? AS TIMESTAMP) AS built_at", [dt.datetime.now()])
     return built
+
+
+def has_search_columns(con: duckdb.DuckDBPyConnection) -> bool:
+    """The records carry the standardised name keys that search reads."""
+    return _has_records(con, (*SEARCH_COLUMNS, *IDENTIFIER_KINDS))
 
 
 def _has_records(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> bool:
