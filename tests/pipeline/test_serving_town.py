@@ -4,26 +4,21 @@ same person and family views as the warehouse queries they replace."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 
 from famlink.engine import connect
 from famlink.errors import FamlinkError
-from famlink.project import Project, load_project
-from famlink.snapshot import open_snapshot, publish
+from famlink.project import Project
+from famlink.snapshot import open_snapshot
 from famlink.views.family import family_view
 from famlink.views.lookup import tables_of
 from famlink.views.person import person_view
 
 
-@pytest.fixture(scope="module")
-def published(linked_town: Project, tmp_path_factory) -> Project:
-    target = tmp_path_factory.mktemp("served") / "town"
-    shutil.copytree(linked_town.root, target)
-    project = load_project(target)
-    publish(project)
-    return project
+@pytest.fixture
+def published(published_town: Project) -> Project:
+    return published_town
 
 
 def _sample(con, sql: str) -> list[str]:
