@@ -29,6 +29,7 @@ def test_snapshot_has_serving_tables_and_the_warehouse_has_none(published: Proje
     snap, live = open_snapshot(published), connect(published.warehouse_path, read_only=True)
     try:
         assert tables_of(snap).served and not tables_of(live).served
+        assert tables_of(snap).has("serve_person_pages", "serve_family_pages")
         [(records, linked)] = snap.execute(
             "SELECT (SELECT count(*) FROM serve_person_records), "
             "(SELECT count(*) FROM person_membership)").fetchall()

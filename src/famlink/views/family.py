@@ -11,9 +11,15 @@ from dataclasses import dataclass
 import duckdb
 
 from famlink.chronology.entries import FamilyChronologyEntry, family_chronology
-from famlink.views.lookup import (Tables, display_names, households_hint, require_family,
-                                  tables_of)
-from famlink.views.person import Household, Relationship, households_of, relationships_of
+from famlink.views import pages
+from famlink.views.lookup import display_names, households_hint, require_family, tables_of
+from famlink.views.person import (
+    Household,
+    Relationship,
+    households_from,
+    households_of,
+    relationships_of,
+)
 
 
 @dataclass(frozen=True)
@@ -59,13 +65,12 @@ def _members(con: duckdb.DuckDBPyConnection, family_id: str) -> list[FamilyMembe
             for pid, role, start, end, dob, sex in rows]
 
 
-def _family_households(con: duckdb.DuckDBPyConnection, member_ids: list[str],
-                       start: dt.date | None, end: dt.date | None,
-                       t: Tables) -> list[Household]:
+def _family_households(households: list[Household], member_ids: list[str],
+                       start: dt.date | None, end: dt.date | None) -> list[Household]:
     """The households the members lived in while the family existed, with only the members
     of this family listed (a household can also hold people from outside it)."""
     out = []
-    for household in households_of(con, member_ids, t):
+    for household in households:
         h_end = household.end_date or dt.date.max
         f_end = end or dt.date.max
         if (household.start_date or dt.date.min) > f_end or h_end < (start or dt.date.min):
@@ -76,12 +81,32 @@ def _family_households(con: duckdb.DuckDBPyConnection, member_ids: list[str],
     return out
 
 
+def _page_view(con: duckdb.DuckDBPyConnection, family_id: str, types: Sequence[str] | None,
+               start: dt.date | None, end: dt.date | None,
+               within_membership: bool) -> FamilyView:
+    """The view from the family's page row (one lookup) and its chronology."""
+    row = pages.page(con, "serve_family_pages", "family_id", family_id)
+    if row is None:
+        require_family(con, family_id)  # raises, saying how to find a family
+        raise AssertionError("unreachable")
+    members = [FamilyMember(**m) for m in row["members"] or []]
+    ids = sorted({m.person_id for m in members})
+    chronology = family_chronology(con, family_id, types=types, start=start, end=end,
+                                   within_membership=within_membership)
+    return FamilyView(family_id, row["start_date"], row["end_date"], members,
+                      _family_households(households_from(row["households"]), ids,
+                                         row["start_date"], row["end_date"]),
+                      [Relationship(**r) for r in row["relationships"] or []], chronology, [])
+
+
 def family_view(con: duckdb.DuckDBPyConnection, family_id: str, *,
                 types: Sequence[str] | None = None, start: dt.date | None = None,
                 end: dt.date | None = None, within_membership: bool = False) -> FamilyView:
     """Everything the warehouse knows about one family (the chronology filtered as
     ``family_chronology`` filters it)."""
     t = tables_of(con)
+    if t.has("serve_family_pages", "chronology"):
+        return _page_view(con, family_id, types, start, end, within_membership)
     require_family(con, family_id)
     [(f_start, f_end)] = con.execute("SELECT start_date, end_date FROM families "
                                  "WHERE family_id = ?", [family_id]).fetchall()
@@ -95,6 +120,6 @@ def family_view(con: duckdb.DuckDBPyConnection, family_id: str, *,
     elif not t.has("chronology"):
         hints.append("no chronology in the warehouse yet: run `famlink run chronology`")
     return FamilyView(family_id, f_start, f_end, members,
-                      _family_households(con, ids, f_start, f_end, t),
+                      _family_households(households_of(con, ids, t), ids, f_start, f_end),
                       relationships_of(con, ids, among=True, tables=t), chronology, hints)
 

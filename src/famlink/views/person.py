@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from famlink.chronology.entries import ChronologyEntry, person_chronology
-from famlink.views import records
+from famlink.views import pages, records
 from famlink.views.lookup import Tables, display_names, households_hint, require_person, tables_of
 
 
@@ -282,12 +282,45 @@ def _record_variants(con: duckdb.DuckDBPyConnection, person_id: str,
     return tuple([Variant(*s) for s in part] for part in summaries)
 
 
+def _page_view(con: duckdb.DuckDBPyConnection, person_id: str, types: Sequence[str] | None,
+               start: dt.date | None, end: dt.date | None) -> PersonView:
+    """The view from the person's page row (one lookup) and their chronology."""
+    row = pages.page(con, "serve_person_pages", "person_id", person_id)
+    if row is None:
+        require_person(con, person_id)  # raises, saying where the ID went
+        raise AssertionError("unreachable")
+    recs = row["records"] or []
+    summaries = (records.variants(recs, "name"), records.variants(recs, "date_of_birth"),
+                 records.identifiers(recs), records.variants(recs, "sex"))
+    names, dobs, ids, sexes = ([Variant(*s) for s in part] for part in summaries)
+    current = row["current_address"]
+    return PersonView(
+        person_id=person_id, name=row["name"], n_records=row["n_records"],
+        feeds=list(row["feeds"] or []), names=names, dates_of_birth=dobs, identifiers=ids,
+        sexes=sexes, addresses=[AddressSpell(**a) for a in row["addresses"] or []],
+        addresses_from="address_history",
+        current_address=CurrentAddress(**current) if current else None,
+        households=households_from(row["households"]),
+        relationships=[Relationship(**r) for r in row["relationships"] or []],
+        families=[FamilyRole(**f) for f in row["families"] or []],
+        chronology=person_chronology(con, person_id, types=types, start=start, end=end),
+        hints=[])
+
+
+def households_from(rows: list[dict] | None) -> list[Household]:
+    """Households as a page row holds them (members inside, with their names)."""
+    return [Household(h["household_id"], h["address"], h["postcode"], h["start_date"],
+                      h["end_date"], [Member(**m) for m in h["members"]]) for h in rows or []]
+
+
 def person_view(con: duckdb.DuckDBPyConnection, person_id: str, *,
                 types: Sequence[str] | None = None, start: dt.date | None = None,
                 end: dt.date | None = None) -> PersonView:
     """Everything the warehouse knows about one person (the chronology filtered as
     ``person_chronology`` filters it)."""
     t = tables_of(con)
+    if t.has("serve_person_pages", "chronology"):
+        return _page_view(con, person_id, types, start, end)
     found = con.execute(f"SELECT n_records, feeds, {NAME_SQL} FROM persons WHERE person_id = ?",
                         [person_id]).fetchall() if t.has("persons") else []
     if not found:

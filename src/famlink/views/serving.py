@@ -9,6 +9,8 @@ addresses, households, relationships, families...) and builds:
 - ``serve_search``: one row per person and distinct name / date of birth / postcode, the
   candidates of ``search_persons``; ``serve_identifiers``: identifier -> person;
   ``serve_name_words``: the distinct forenames and surnames, scanned for close spellings;
+- ``serve_person_pages``, ``serve_family_pages`` (``famlink.views.pages``): each person's
+  and family's view but for the chronology, as one row, when the households stage has run;
 - ``serve_info``: when the tables were built; its presence tells the views to use them.
 
 Every serving table is sorted by its key before it is indexed, so a lookup that the index
@@ -23,6 +25,7 @@ import datetime as dt
 import duckdb
 
 from famlink.engine import table_columns, table_exists
+from famlink.views import pages
 
 MARKER = "serve_info"
 VERSION = 1
@@ -100,6 +103,10 @@ def prepare_serving(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                             f"{records_sql()} ORDER BY m.person_id, p.record_id", ("person_id",)))
     if has_search_columns(con):
         built.update(_build_search_tables(con))
+    if all(table_exists(con, t) for t in pages.NEEDS):
+        pages.build_pages(con)
+        built.update({t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
+                      for t in ("serve_person_pages", "serve_family_pages")})
     con.execute(f"CREATE OR REPLACE TABLE {MARKER} AS SELECT {VERSION} AS version, "
                 "CAST(? AS TIMESTAMP) AS built_at", [dt.datetime.now()])
     return built
