@@ -173,17 +173,26 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--requests", type=int, default=6000)
     ap.add_argument("--think", type=float, default=0.0,
                     help="mean seconds each user waits between requests (0: back to back)")
+    ap.add_argument("--duckdb-threads", type=int, default=None,
+                    help="DuckDB's worker threads for the shared connection (default: cores)")
+    ap.add_argument("--skip-publish", action="store_true",
+                    help="serve the snapshot already published (no new publish)")
     ap.add_argument("--baseline", type=int, default=20,
-                    help="requests per kind timed one at a time on the warehouse and snapshot")
+                    help="requests per kind timed one at a time on the warehouse and snapshot "
+                         "(0: none)")
     args = ap.parse_args(argv)
     root = args.project
     result: dict[str, Any] = {"machine": machine(), "command": " ".join(sys.argv)}
     if root is None:
         root = town_dir(args.people, args.seed)
         result["build"] = build_town(args.people, args.seed)
-    result.update(published(root))
+    if not args.skip_publish:
+        result.update(published(root))
     project = load_project(root)
     con = open_snapshot(project)
+    if args.duckdb_threads:
+        con.execute(f"SET threads = {int(args.duckdb_threads)}")
+    result["duckdb_threads"] = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
     try:
         result["people"] = con.execute("SELECT count(*) FROM persons").fetchall()[0][0]
         work = requests(con, args.requests, args.seed)
@@ -192,11 +201,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         result["load"] = run_load(con, work, args.users, args.think, args.seed)
     finally:
         con.close()
-    live = connect(project.warehouse_path, read_only=True)
-    try:
-        result["single_user_warehouse_ms"] = single_user(live, work, args.baseline)
-    finally:
-        live.close()
+    if args.baseline:
+        live = connect(project.warehouse_path, read_only=True)
+        try:
+            result["single_user_warehouse_ms"] = single_user(live, work, args.baseline)
+        finally:
+            live.close()
     show(result)
     print(f"\nwritten {write_json('view_latency', result)}")
     return result
@@ -206,8 +216,10 @@ def show(r: dict[str, Any]) -> None:
     m = r["machine"]
     print(f"\n== views under load: {r['people']:,} persons; {m['nproc']} cores, "
           f"{m['memory_gb']} GB, load average at start {m['load_average_at_start']}")
-    print(f"  publish {r['publish_seconds']} s; snapshot {r['snapshot_mb']} MB "
-          f"(warehouse {r['warehouse_mb']} MB)")
+    if "publish_seconds" in r:
+        print(f"  publish {r['publish_seconds']} s; snapshot {r['snapshot_mb']} MB "
+              f"(warehouse {r['warehouse_mb']} MB)")
+    print(f"  DuckDB threads: {r['duckdb_threads']}")
     load = r["load"]
     print(f"  {load['users']} users, think {load['think_seconds']} s: {load['completed']:,} "
           f"requests in {load['wall_seconds']} s = {load['throughput_per_s']}/s, "
@@ -216,7 +228,7 @@ def show(r: dict[str, Any]) -> None:
         print(f"  {kind:7s} p50 {p.get('p50')} ms  p95 {p.get('p95')} ms  p99 {p.get('p99')} ms"
               f"  (target p95 < {TARGETS_MS[kind]} ms)")
     for where in ("snapshot", "warehouse"):
-        one = r[f"single_user_{where}_ms"]
+        one = r.get(f"single_user_{where}_ms", {})
         print(f"  one user, {where}: " + ", ".join(
             f"{k} p50 {p.get('p50')} / p95 {p.get('p95')} ms" for k, p in one.items()))
 

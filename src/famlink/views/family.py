@@ -92,7 +92,7 @@ def _page_view(con: duckdb.DuckDBPyConnection, family_id: str, types: Sequence[s
     members = [FamilyMember(**m) for m in row["members"] or []]
     ids = sorted({m.person_id for m in members})
     chronology = family_chronology(con, family_id, types=types, start=start, end=end,
-                                   within_membership=within_membership)
+                                   within_membership=within_membership, member_ids=ids)
     return FamilyView(family_id, row["start_date"], row["end_date"], members,
                       _family_households(households_from(row["households"]), ids,
                                          row["start_date"], row["end_date"]),

@@ -35,8 +35,13 @@ class Tables:
 
 
 def tables_of(con: duckdb.DuckDBPyConnection) -> Tables:
-    rows = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-    return Tables(frozenset(r[0] for r in rows))
+    """A snapshot lists its tables in one row of serve_info; else the catalog is read."""
+    try:
+        [(names,)] = con.execute(f"SELECT tables FROM {MARKER}").fetchall()
+    except duckdb.CatalogException:
+        rows = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        names = [r[0] for r in rows]
+    return Tables(frozenset(names))
 
 
 def has(con: duckdb.DuckDBPyConnection, *tables: str) -> bool:

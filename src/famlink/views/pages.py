@@ -1,4 +1,9 @@
-"""Page tables: each person's and each family's view, but for the chronology, as one row.
+"""Page tables: each person's and each family's view, but for the chronology and the
+person's records (``serve_person_records``, summarised by ``famlink.views.records``), as one
+row.
+
+The page is stored as JSON text: DuckDB fetches one row's text by index in well under a
+millisecond, but one row's nested lists take several milliseconds each (measured).
 
 Built with the serving tables when the snapshot has the households stage's tables. Every list
 is ordered as the view's own queries order it (``famlink.views.person`` and ``family``), so
@@ -7,15 +12,17 @@ that a page row read by key gives the same view as those queries; tests compare 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 import duckdb
 
-from famlink.views.records import COLUMNS as RECORD_FIELDS
-
 NEEDS = ("persons", "serve_person_records", "address_history", "current_addresses",
          "households", "household_members", "person_relationships", "families",
          "family_members")
+DATE_FIELDS = frozenset({"date_of_birth", "event_date", "start_date", "end_date",
+                         "first_seen_date", "last_seen_date"})
 NAME = "coalesce(nullif(trim(concat_ws(' ', first_name, surname)), ''), person_id)"
 COMMON = f"""
 names AS (SELECT person_id, {NAME} AS name FROM persons),
@@ -39,12 +46,9 @@ RELATION = ("{{'person_id': {me}, 'person_name': coalesce({me_name}.name, {me}),
             "'evidence': r.evidence, 'start_date': r.start_date, 'end_date': r.end_date}}")
 RELATION_ORDER = ("r.relationship, r.person_id_a, r.person_id_b, r.start_date NULLS FIRST, "
                   "r.end_date NULLS FIRST, r.source, r.evidence, r.confidence")
-RECORD = "{" + ", ".join(f"'{c}': s.{c}" for c in RECORD_FIELDS) + "}"
 
 PERSON_PAGES_SQL = f"""
 WITH {COMMON},
-recs AS (SELECT s.person_id, list({RECORD} ORDER BY s.record_id) AS records
-         FROM serve_person_records s GROUP BY s.person_id),
 addr AS (SELECT person_id, list({{'address': address, 'postcode': postcode, 'uprn': uprn,
                 'first_seen_date': first_seen_date, 'last_seen_date': last_seen_date,
                 'n_records': n_records, 'feeds': feeds, 'dwelling_key': dwelling_key}}
@@ -69,9 +73,11 @@ fams AS (SELECT m.person_id, list({{'family_id': m.family_id, 'role': m.role,
                 'n_members': f.n_members}} ORDER BY m.start_date NULLS FIRST, m.family_id)
                 AS families
          FROM family_members m LEFT JOIN families f USING (family_id) GROUP BY m.person_id)
-SELECT p.person_id, p.n_records, p.feeds, n.name, recs.records, addr.addresses,
-       cur.current_address, hhs.households, rels.relationships, fams.families
-FROM persons p JOIN names n USING (person_id) LEFT JOIN recs USING (person_id)
+SELECT p.person_id, to_json({{'n_records': p.n_records, 'feeds': p.feeds, 'name': n.name,
+       'addresses': addr.addresses,
+       'current_address': cur.current_address, 'households': hhs.households,
+       'relationships': rels.relationships, 'families': fams.families}}) AS page
+FROM persons p JOIN names n USING (person_id)
 LEFT JOIN addr USING (person_id) LEFT JOIN cur USING (person_id)
 LEFT JOIN hhs USING (person_id) LEFT JOIN rels USING (person_id)
 LEFT JOIN fams USING (person_id)
@@ -101,7 +107,9 @@ rels AS (SELECT fa.family_id, list({RELATION.format(me="r.person_id_a", me_name=
          JOIN fm fb ON fb.person_id = r.person_id_b AND fb.family_id = fa.family_id
          LEFT JOIN names n1 ON n1.person_id = r.person_id_a
          LEFT JOIN names n2 ON n2.person_id = r.person_id_b GROUP BY fa.family_id)
-SELECT f.family_id, f.start_date, f.end_date, mem.members, hhs.households, rels.relationships
+SELECT f.family_id, to_json({{'start_date': f.start_date, 'end_date': f.end_date,
+       'members': mem.members, 'households': hhs.households,
+       'relationships': rels.relationships}}) AS page
 FROM families f LEFT JOIN mem USING (family_id) LEFT JOIN hhs USING (family_id)
 LEFT JOIN rels USING (family_id)
 ORDER BY f.family_id
@@ -117,9 +125,18 @@ def build_pages(con: duckdb.DuckDBPyConnection) -> None:
 
 def page(con: duckdb.DuckDBPyConnection, table: str, key: str,
          value: str) -> dict[str, Any] | None:
-    """One page row as a dict (lists of dicts inside), or None when there is no such key."""
-    cur = con.execute(f"SELECT * FROM {table} WHERE {key} = ?", [value])
-    rows = cur.fetchall()
-    if not rows:
-        return None
-    return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
+    """One page as a dict (lists of dicts inside, dates as dates), or None when there is no
+    such key."""
+    rows = con.execute(f"SELECT page FROM {table} WHERE {key} = ?", [value]).fetchall()
+    return _dates(json.loads(rows[0][0])) if rows else None
+
+
+def _dates(value: Any, key: str = "") -> Any:
+    """JSON gives dates as ISO strings: turn those of the date fields back into dates."""
+    if isinstance(value, dict):
+        return {k: _dates(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates(v) for v in value]
+    if key in DATE_FIELDS and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value

@@ -289,7 +289,7 @@ def _page_view(con: duckdb.DuckDBPyConnection, person_id: str, types: Sequence[s
     if row is None:
         require_person(con, person_id)  # raises, saying where the ID went
         raise AssertionError("unreachable")
-    recs = row["records"] or []
+    recs = records.person_records(con, person_id)
     summaries = (records.variants(recs, "name"), records.variants(recs, "date_of_birth"),
                  records.identifiers(recs), records.variants(recs, "sex"))
     names, dobs, ids, sexes = ([Variant(*s) for s in part] for part in summaries)
@@ -303,8 +303,8 @@ def _page_view(con: duckdb.DuckDBPyConnection, person_id: str, types: Sequence[s
         households=households_from(row["households"]),
         relationships=[Relationship(**r) for r in row["relationships"] or []],
         families=[FamilyRole(**f) for f in row["families"] or []],
-        chronology=person_chronology(con, person_id, types=types, start=start, end=end),
-        hints=[])
+        chronology=person_chronology(con, person_id, types=types, start=start, end=end,
+                                     checked=True), hints=[])
 
 
 def households_from(rows: list[dict] | None) -> list[Household]:

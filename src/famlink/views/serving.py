@@ -11,7 +11,8 @@ addresses, households, relationships, families...) and builds:
   ``serve_name_words``: the distinct forenames and surnames, scanned for close spellings;
 - ``serve_person_pages``, ``serve_family_pages`` (``famlink.views.pages``): each person's
   and family's view but for the chronology, as one row, when the households stage has run;
-- ``serve_info``: when the tables were built; its presence tells the views to use them.
+- ``serve_info``: when the tables were built and the names of all the snapshot's tables;
+  its presence tells the views to use the serving tables.
 
 Every serving table is sorted by its key before it is indexed, so a lookup that the index
 does not serve still skips most of the table through DuckDB's zone maps.
@@ -107,8 +108,10 @@ def prepare_serving(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         pages.build_pages(con)
         built.update({t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
                       for t in ("serve_person_pages", "serve_family_pages")})
+    # The snapshot's table names, so that a view reads one small row rather than the catalog.
     con.execute(f"CREATE OR REPLACE TABLE {MARKER} AS SELECT {VERSION} AS version, "
-                "CAST(? AS TIMESTAMP) AS built_at", [dt.datetime.now()])
+                "CAST(? AS TIMESTAMP) AS built_at, list_append(list(table_name), ?) AS tables "
+                "FROM duckdb_tables() WHERE table_name <> ?", [dt.datetime.now(), MARKER, MARKER])
     return built
 
 
