@@ -38,7 +38,7 @@ def tables_of(con: duckdb.DuckDBPyConnection) -> Tables:
     """A snapshot lists its tables in one row of serve_info; else the catalog is read."""
     try:
         [(names,)] = con.execute(f"SELECT tables FROM {MARKER}").fetchall()
-    except duckdb.CatalogException:
+    except duckdb.Error:  # a warehouse, or a snapshot published before serve_info had them
         rows = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
         names = [r[0] for r in rows]
     return Tables(frozenset(names))
