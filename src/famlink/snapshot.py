@@ -4,6 +4,9 @@ The pipeline writes the warehouse in place, stage by stage. Readers never see it
 after a run succeeds, the warehouse is copied whole to ``snapshots/<name>.duckdb`` and the
 one-line file ``snapshots/CURRENT`` is switched to it atomically. A failed run publishes
 nothing, so the previous snapshot goes on serving. The newest few snapshots are kept.
+
+Before the switch, the copy is prepared for serving (``famlink.views.serving``): indexes on
+the keys the views look up and a few serving tables, so that a page reads rows by key.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import duckdb
 from famlink.engine import connect
 from famlink.errors import FamlinkError
 from famlink.project import Project
+from famlink.views.serving import prepare_serving
 
 KEEP = 3
 POINTER = "CURRENT"
@@ -48,6 +52,7 @@ def publish(project: Project, *, now: dt.datetime | None = None) -> Path:
     partial = folder / f".{name}.partial"
     _checkpoint(source)
     shutil.copyfile(source, partial)
+    _prepare(partial)
     os.replace(partial, folder / name)
     pointer = folder / f".{POINTER}.partial"
     pointer.write_text(name + "\n", encoding="utf-8")
@@ -69,6 +74,16 @@ def _checkpoint(path: Path) -> None:
     """Fold any write-ahead log into the file so that the copy is complete on its own."""
     con = connect(path)
     try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _prepare(path: Path) -> None:
+    """Build the serving tables in the copy, then fold them into its file."""
+    con = connect(path)
+    try:
+        prepare_serving(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

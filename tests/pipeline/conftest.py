@@ -10,6 +10,7 @@ import pytest
 from famlink.engine import connect
 from famlink.pipeline import run_stages
 from famlink.project import Project, load_project
+from famlink.snapshot import publish
 from famlink.synthetic.town import generate_town
 
 PEOPLE, SEED = 1500, 11
@@ -43,3 +44,13 @@ def town_copy(linked_town: Project, tmp_path: Path) -> Project:
     target = tmp_path / "town"
     shutil.copytree(linked_town.root, target)
     return load_project(target)
+
+
+@pytest.fixture(scope="session")
+def published_town(linked_town: Project, tmp_path_factory) -> Project:
+    """A copy of the linked town with its snapshot published (serving tables built)."""
+    target = tmp_path_factory.mktemp("published") / "town"
+    shutil.copytree(linked_town.root, target)
+    project = load_project(target)
+    publish(project)
+    return project

@@ -55,6 +55,13 @@ def require_chronology(con: duckdb.DuckDBPyConnection) -> None:
                            "(after ingest, standardise and link)")
 
 
+def _require_families(con: duckdb.DuckDBPyConnection) -> None:
+    require_chronology(con)
+    if not table_exists(con, "family_members"):
+        raise FamlinkError("no families in the warehouse yet: the households stage builds "
+                           "them (`famlink run households`)")
+
+
 def _filters(types: Sequence[str] | None, start: dt.date | None, end: dt.date | None,
              undated: bool, alias: str = "c") -> tuple[str, list[object]]:
     where: list[str] = []
@@ -80,9 +87,11 @@ def _filters(types: Sequence[str] | None, start: dt.date | None, end: dt.date | 
 def person_chronology(con: duckdb.DuckDBPyConnection, person_id: str, *,
                       types: Sequence[str] | None = None, start: dt.date | None = None,
                       end: dt.date | None = None, undated: bool = True,
-                      limit: int | None = None) -> list[ChronologyEntry]:
-    """The person's events in chronological order (undated ones last)."""
-    require_chronology(con)
+                      limit: int | None = None, checked: bool = False) -> list[ChronologyEntry]:
+    """The person's events in chronological order (undated ones last). ``checked``: the
+    caller knows the chronology table exists (a served snapshot), so it is not looked up."""
+    if not checked:
+        require_chronology(con)
     where, params = _filters(types, start, end, undated)
     sql = (f"SELECT {', '.join('c.' + c for c in ENTRY_COLUMNS)} FROM chronology c "
            f"WHERE c.person_id = ?{where} ORDER BY c.seq")
@@ -105,8 +114,9 @@ matched AS (
                     AND c.event_date <= coalesce(fm.end_date, DATE '9999-12-31'), false)
                AS is_within_membership
     FROM chronology c JOIN members fm USING (person_id)
-    LEFT JOIN persons p ON p.person_id = c.person_id
-    WHERE true{where}
+    LEFT JOIN (SELECT * FROM persons WHERE list_contains(?, person_id)) p
+        ON p.person_id = c.person_id
+    WHERE list_contains(?, c.person_id){where}
     QUALIFY row_number() OVER (PARTITION BY c.event_id, c.person_id
                                ORDER BY is_within_membership DESC,
                                         fm.start_date DESC NULLS LAST, fm.role) = 1)
@@ -119,17 +129,17 @@ ORDER BY event_date ASC NULLS LAST, seq_time ASC NULLS FIRST, event_time ASC NUL
 def family_chronology(con: duckdb.DuckDBPyConnection, family_id: str, *,
                       types: Sequence[str] | None = None, start: dt.date | None = None,
                       end: dt.date | None = None, undated: bool = True,
-                      within_membership: bool = False,
-                      limit: int | None = None) -> list[FamilyChronologyEntry]:
+                      within_membership: bool = False, limit: int | None = None,
+                      member_ids: Sequence[str] | None = None) -> list[FamilyChronologyEntry]:
     """The events of the family's members, merged in order, each labelled with its member.
 
     ``within_membership``: only events dated within the member's time in the family (an
-    undated event cannot be placed, so it is left out then).
+    undated event cannot be placed, so it is left out then). ``member_ids``: the family's
+    members when the caller has them (a served snapshot's page), which also says that the
+    tables exist.
     """
-    require_chronology(con)
-    if not table_exists(con, "family_members"):
-        raise FamlinkError("no families in the warehouse yet: the households stage builds "
-                           "them (`famlink run households`)")
+    if member_ids is None:
+        _require_families(con)
     where, params = _filters(types, start, end, undated)
     columns = ", ".join("c." + c for c in ENTRY_COLUMNS)
     columns += ", try_cast(c.event_time AS TIME) AS seq_time"
@@ -137,6 +147,10 @@ def family_chronology(con: duckdb.DuckDBPyConnection, family_id: str, *,
                             within="WHERE is_within_membership" if within_membership else "")
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    rows = con.execute(sql, [family_id, *params]).fetchall()
+    # The member IDs first: chronology and persons are then read by key, not joined whole.
+    ids = list(member_ids) if member_ids is not None else [
+        r[0] for r in con.execute("SELECT DISTINCT person_id FROM family_members "
+                                  "WHERE family_id = ?", [family_id]).fetchall()]
+    rows = con.execute(sql, [family_id, ids, ids, *params]).fetchall()
     n = len(ENTRY_COLUMNS)
     return [FamilyChronologyEntry(*row[:n], *row[n + 1:]) for row in rows]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 
 from famlink.engine import scalar, table_exists
 from famlink.errors import FamlinkError
+from famlink.views.serving import MARKER
 
 HOUSEHOLD_TABLES = ("address_history", "current_addresses", "households", "household_members",
                     "person_relationships", "families", "family_members")
@@ -13,12 +16,41 @@ HOUSEHOLDS_HINT = ("households, relationships and families are not in this wareh
                    "run `famlink run households`")
 
 
+@dataclass(frozen=True)
+class Tables:
+    """The tables of a warehouse or snapshot, read once per view (one query, not one a table).
+
+    ``served``: the snapshot has the serving tables (famlink.views.serving), so the views read
+    them; otherwise they read the warehouse tables as the pipeline left them.
+    """
+
+    names: frozenset[str]
+
+    @property
+    def served(self) -> bool:
+        return MARKER in self.names
+
+    def has(self, *tables: str) -> bool:
+        return all(t in self.names for t in tables)
+
+
+def tables_of(con: duckdb.DuckDBPyConnection) -> Tables:
+    """A snapshot lists its tables in one row of serve_info; else the catalog is read."""
+    try:
+        [(names,)] = con.execute(f"SELECT tables FROM {MARKER}").fetchall()
+    except duckdb.Error:  # a warehouse, or a snapshot published before serve_info had them
+        rows = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        names = [r[0] for r in rows]
+    return Tables(frozenset(names))
+
+
 def has(con: duckdb.DuckDBPyConnection, *tables: str) -> bool:
     return all(table_exists(con, t) for t in tables)
 
 
-def households_hint(con: duckdb.DuckDBPyConnection) -> list[str]:
-    missing = [t for t in HOUSEHOLD_TABLES if not table_exists(con, t)]
+def households_hint(con: duckdb.DuckDBPyConnection, tables: Tables | None = None) -> list[str]:
+    t = tables or tables_of(con)
+    missing = [name for name in HOUSEHOLD_TABLES if not t.has(name)]
     return [f"{HOUSEHOLDS_HINT} (missing: {', '.join(missing)})"] if missing else []
 
 

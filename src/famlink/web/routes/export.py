@@ -24,7 +24,7 @@ Reason = Annotated[str, Query(max_length=500)]
 @router.get("/export/search.csv")
 def search_csv(guard: ExportGuard, name: str = "", dob: str = "", postcode: str = "",
                identifier: str = "", reason: Reason = "") -> Response:
-    found = guard.export_search(SearchForm(name, dob, postcode, identifier, limit=1000), reason)
+    found = guard.export_search(SearchForm(name, dob, postcode, identifier, limit=200), reason)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["person_id", "name", "date_of_birth", "sex", "records", "feeds"])
