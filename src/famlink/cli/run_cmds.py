@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from famlink import run_log
 from famlink.cli.console import (
@@ -27,11 +28,12 @@ from famlink.pipeline import StageResult, run_stages, stage_names
 from famlink.project import Project
 from famlink.snapshot import publish
 
+DEMO_DAYS = 7  # the demo town's last week arrives as daily deliveries
 STAGES_HELP = f"Stages to run, in order; default all: {', '.join(stage_names())}."
 
 
 def run_pipeline(project: Project, stages: list[str] | None, *,
-                 full: bool = False) -> list[StageResult]:
+                 full: bool = False, quiet: bool = False) -> list[StageResult]:
     con = connect(project.warehouse_path)
     try:
         if full:
@@ -46,12 +48,22 @@ def run_pipeline(project: Project, stages: list[str] | None, *,
     finally:
         con.close()
     for result in results:
-        _print_result(result)
+        (_print_line if quiet else _print_result)(result)
     if results and all(r.ok for r in results):
-        console.print(f"Published {publish(project).name}: the web app now reads this run.")
+        name = publish(project).name
+        if not quiet:
+            console.print(f"Published {name}: the web app now reads this run.")
     else:
         console.print("Nothing published: the previous snapshot goes on serving.")
     return results
+
+
+def _print_line(result: StageResult) -> None:
+    """One line per stage: its first counts and any problem."""
+    problems = f" [bold red]failed:[/] {'; '.join(result.problems)}" if result.problems else ""
+    notes = [d for d in result.details if isinstance(d, str)][:1] if result.stage == "link" else []
+    what = notes[0].split(";")[0] if notes else _headline(result.counts)
+    console.print(f"  {result.stage}: {escape(what)}{problems}", highlight=False)
 
 
 def _print_result(result: StageResult) -> None:
@@ -84,13 +96,14 @@ def _run_once(project: Project, stages: list[str] | None, *, full: bool,
     return all(r.ok for r in results)
 
 
-def watch_deliveries(project: Project, folder: Path, *, once: bool, interval: float) -> bool:
+def watch_deliveries(project: Project, folder: Path, *, once: bool, interval: float,
+                     quiet: bool = False) -> bool:
     """Take deliveries as they arrive, one run each; stop at the first run that fails."""
     while True:
         for delivery in deliveries.pending(folder):
             files = deliveries.take(project, delivery)
             console.print(f"[bold]Delivery {delivery.name}[/]: {len(files)} file(s)")
-            if not _run_once(project, None, full=False, resume=False):
+            if not all(r.ok for r in run_pipeline(project, None, quiet=quiet)):
                 console.print(f"Stopped after delivery {delivery.name}: fix the problem above "
                               "and run `famlink run --resume`.")
                 return False
@@ -180,9 +193,11 @@ def register(app: typer.Typer) -> None:
         with friendly_errors():
             if folder.exists():
                 shutil.rmtree(folder)
-            synthesise(folder, people, seed, 1.0)
+            synthesise(folder, people, seed, 1.0, daily=DEMO_DAYS)
             loaded = project_from(folder)
             results = run_pipeline(loaded, None)
+            if all(r.ok for r in results):
+                results = _demo_week(loaded)
             html = show_quality(loaded)
             show_evaluation(loaded, loaded.root / "truth")
             if all(r.ok for r in results):
@@ -196,6 +211,21 @@ def register(app: typer.Typer) -> None:
         if any(not r.ok for r in results):
             raise typer.Exit(1)
         _demo_portals(loaded, serve, port)
+
+
+def _demo_week(project: Project) -> list[StageResult]:
+    """The town's last week arrives as daily deliveries, each linked incrementally."""
+    console.print(f"\n[bold]A week of daily deliveries[/] ({project.root / 'daily'}): each "
+                  "day's files are loaded, linked against everyone known and alerted on")
+    ok = watch_deliveries(project, project.root / "daily", once=True, interval=1, quiet=True)
+    with read_warehouse(project) as con:
+        rows = con.execute(
+            "SELECT rule, recipient_role, scope_kind || ' ' || scope_value || coalesce(' ' || "
+            "nullif(scope_label, ''), ''), count(*) FROM alerts GROUP BY ALL ORDER BY 1, 2, 3"
+        ).fetchall()
+    console.print(summary_table("Alerts raised this week, by inbox", rows,
+                                columns=("rule", "to", "scope", "alerts")))
+    return [StageResult("daily runs", problems=[] if ok else ["a daily run failed"])]
 
 
 def _demo_portals(project: Project, serve: bool, port: int) -> None:

@@ -37,14 +37,19 @@ def _check_role(project: Project, role: str, school: str | None) -> None:
 
 
 def busiest_school(project: Project) -> str | None:
-    """The school with the most pupils on its roll in the published snapshot."""
+    """The school with the most alerts for its safeguarding lead, else the one with the most
+    pupils on its roll, in the published snapshot."""
     from famlink.access.scope import ROLL_SQL
+    from famlink.engine import table_exists
     from famlink.snapshot import open_snapshot
 
     con = open_snapshot(project)
     try:
-        rows = con.execute(f"SELECT school, count(*) FROM ({ROLL_SQL}) GROUP BY 1 "
-                           "ORDER BY 2 DESC, 1 LIMIT 1", ["school_census"]).fetchall()
+        alerts = ("(SELECT count(*) FROM alerts a WHERE a.scope_kind = 'school' AND "
+                  "a.scope_value = r.school)" if table_exists(con, "alerts") else "0")
+        rows = con.execute(f"SELECT school, {alerts}, count(*) FROM ({ROLL_SQL}) r "
+                           "GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 1",
+                           ["school_census"]).fetchall()
     finally:
         con.close()
     return str(rows[0][0]) if rows else None
