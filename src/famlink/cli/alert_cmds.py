@@ -16,6 +16,7 @@ from famlink.cli.console import (
     summary_table,
 )
 from famlink.engine import table_exists
+from famlink.errors import FamlinkError
 
 ALERTS_SQL = """
 SELECT alert_id, rule, urgency, recipient_role, scope_kind, scope_value, scope_label,
@@ -26,7 +27,40 @@ ORDER BY deadline_at, alert_id LIMIT ?
 """
 
 
+def _smtp(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit():
+        raise FamlinkError(f"--smtp {text!r}: give HOST:PORT, e.g. localhost:25")
+    return host, int(port)
+
+
 def register(app: typer.Typer) -> None:
+    @app.command()
+    def notify(
+        smtp: str = typer.Option(..., "--smtp", help="The SMTP server, HOST:PORT."),
+        sender: str = typer.Option("famlink@localhost", "--sender", help="From address."),
+        url: str = typer.Option("http://127.0.0.1:8000/alerts", "--url",
+                                help="Where users sign in to read their alerts."),
+        project: Path | None = ProjectOption,
+    ) -> None:
+        """E-mail each user with new alerts a notice to sign in (no personal details)."""
+        from famlink.access.roles import project_access
+        from famlink.alerts.notify import send_notices
+        from famlink.snapshot import open_snapshot
+        from famlink.state.db import project_app_state
+
+        with friendly_errors():
+            loaded = project_from(project)
+            con = open_snapshot(loaded)
+            try:
+                sent = send_notices(con, project_app_state(loaded),
+                                    project_access(loaded.root), _smtp(smtp), sender, url)
+            finally:
+                con.close()
+        console.print(summary_table(f"notices sent ({len(sent)})", [
+            (n.username, n.email, len(n.alert_ids), n.overdue) for n in sent],
+            columns=("user", "to", "new alerts", "overdue")))
+
     @app.command()
     def alerts(
         project: Path | None = ProjectOption,

@@ -120,13 +120,15 @@ def _users_commands() -> None:
     def add(username: str, role: str = typer.Option(..., "--role", help="A role in access.yaml."),
             school: str | None = typer.Option(None, "--school", help="School LAESTAB "
                                               "(school roles)."),
+            email: str | None = typer.Option(None, "--email", help="For notices that alerts "
+                                             "are waiting (never their content)."),
             project: Path | None = ProjectOption) -> None:
         """Add a user; prints a new password once."""
         with friendly_errors():
             loaded = project_from(project)
             _check_role(loaded, role, school)
             password = accounts.new_password()
-            accounts.add_user(_state(loaded), username, role, password, school)
+            accounts.add_user(_state(loaded), username, role, password, school, email)
         console.print(f"Added {username} ({role}). Password (shown once): {password}",
                       highlight=False)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -53,7 +54,7 @@ def _check_password(password: str) -> None:
 
 
 def add_user(engine: Engine, username: str, role: str, password: str,
-             scope_value: str | None = None) -> Account:
+             scope_value: str | None = None, email: str | None = None) -> Account:
     _check_password(password)
     username = username.strip().lower()
     if not username:
@@ -64,10 +65,31 @@ def add_user(engine: Engine, username: str, role: str, password: str,
                                "to give them a new password")
         user = User(username=username, role=role, scope_value=scope_value,
                     password_hash=hasher.hash(password), is_active=True, created_at=now(),
-                    password_set_at=now())
+                    password_set_at=now(), email=_email(email))
         db.add(user)
         db.flush()
         return _account(user)
+
+
+def _email(email: str | None) -> str | None:
+    if email is None or not email.strip():
+        return None
+    email = email.strip()
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email) or len(email) > 320:
+        raise FamlinkError(f"{email!r} is not an e-mail address")
+    return email
+
+
+def set_email(engine: Engine, username: str, email: str | None) -> None:
+    with DbSession(engine) as db, db.begin():
+        _get(db, username).email = _email(email)
+
+
+def emails(engine: Engine) -> dict[str, str]:
+    """Active users' e-mail addresses, by user name."""
+    with DbSession(engine) as db:
+        return {u.username: u.email for u in db.scalars(
+            select(User).where(User.is_active, User.email.is_not(None))) if u.email}
 
 
 def _get(db: DbSession, username: str) -> User:

@@ -24,6 +24,7 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
     password_set_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    email: Mapped[str | None] = mapped_column(String(320))  # for notices to sign in, only
 
 
 class Session(Base):
@@ -65,6 +66,16 @@ class AlertAck(Base):
     username: Mapped[str] = mapped_column(String(200), nullable=False)
     acknowledged_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class AlertNotice(Base):
+    """An e-mail notice told this user that this alert was waiting (never its content)."""
+
+    __tablename__ = "alert_notices"
+    notice_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
+    alert_id: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
 
 
 class AuditEntry(Base):

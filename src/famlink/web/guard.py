@@ -19,6 +19,7 @@ from famlink.access import audit
 from famlink.access.fields import FieldPolicy, OutcomePolicy
 from famlink.access.roles import AccessConfig, RoleSpec
 from famlink.access.scope import Scope, ScopeCache
+from famlink.alerts.inbox import Ack, InboxAlert, acknowledge, inbox
 from famlink.errors import FamlinkError
 from famlink.link.decisions import Decision, record_decision
 from famlink.link.explain import Explanation, explain_pair
@@ -39,7 +40,6 @@ from famlink.views.find import FoundPerson
 from famlink.views.lookup import has
 from famlink.views.person import PersonView, person_view
 from famlink.web.dashboard import Dashboard, build_dashboard
-from famlink.web.inbox import Ack, InboxAlert, acknowledge, inbox
 from famlink.web.pupil import PupilView, pupil_view
 from famlink.web.review import Pair, SideBySide, find_pair, pending_pairs, side_by_side
 from famlink.web.search import SearchForm, run_search
