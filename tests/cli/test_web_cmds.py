@@ -63,7 +63,7 @@ def test_a_synthetic_project_ships_access_yaml(project: Path):
 
 def test_migrate_reports_the_revision(project: Path):
     code, out = run("migrate", "-p", str(project))
-    assert code == 0 and "migration 0001" in out
+    assert code == 0 and "migration 0002" in out
 
 
 def test_serve_refuses_a_bad_access_file_naming_file_and_key(project: Path):

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from famlink.link.decisions import current_decisions, open_state, record_decision
 from famlink.state.db import current_revision, head_revision, open_app_state, upgrade
 
-TABLES = {"users", "sessions", "login_attempts", "notes", "alert_acks", "audit_log",
-          "match_decisions", "alembic_version"}
+TABLES = {"users", "sessions", "login_attempts", "notes", "alert_acks", "alert_notices",
+          "audit_log", "match_decisions", "alembic_version"}
 
 
 def test_migrations_create_every_table(state):
     assert set(sa.inspect(state).get_table_names()) >= TABLES
-    assert current_revision(state) == head_revision() == "0001"
+    assert current_revision(state) == head_revision() == "0002"
 
 
 def test_upgrading_again_changes_nothing(state):
@@ -30,5 +30,5 @@ def test_decisions_made_before_the_web_app_survive_its_first_start(state_url):
     engine = open_app_state(state_url)
     assert [(d.record_id_l, d.decision) for d in current_decisions(engine)] == [
         ("a:1", "must_not_link")]
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     engine.dispose()
