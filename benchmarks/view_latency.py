@@ -229,6 +229,8 @@ def show(r: dict[str, Any]) -> None:
               f"  (target p95 < {TARGETS_MS[kind]} ms)")
     for where in ("snapshot", "warehouse"):
         one = r.get(f"single_user_{where}_ms", {})
+        if not any(one.values()):
+            continue
         print(f"  one user, {where}: " + ", ".join(
             f"{k} p50 {p.get('p50')} / p95 {p.get('p95')} ms" for k, p in one.items()))
 

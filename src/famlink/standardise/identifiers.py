@@ -105,7 +105,7 @@ def clean_uprn(value: object) -> str | None:
 
 def is_valid_uprn(value: object) -> bool:
     text = clean_uprn(value) or ""
-    return text.isdigit() and 1 <= int(text) <= 999_999_999_999
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= 999_999_999_999
 
 
 VALIDATORS = {

@@ -12,6 +12,7 @@ import duckdb
 
 from famlink.chronology.entries import FamilyChronologyEntry, family_chronology
 from famlink.views import pages
+from famlink.views.family_events import served_family_chronology
 from famlink.views.lookup import display_names, households_hint, require_family, tables_of
 from famlink.views.person import (
     Household,
@@ -91,8 +92,8 @@ def _page_view(con: duckdb.DuckDBPyConnection, family_id: str, types: Sequence[s
         raise AssertionError("unreachable")
     members = [FamilyMember(**m) for m in row["members"] or []]
     ids = sorted({m.person_id for m in members})
-    chronology = family_chronology(con, family_id, types=types, start=start, end=end,
-                                   within_membership=within_membership, member_ids=ids)
+    chronology = served_family_chronology(con, row["members"] or [], types=types, start=start,
+                                          end=end, within_membership=within_membership)
     return FamilyView(family_id, row["start_date"], row["end_date"], members,
                       _family_households(households_from(row["households"]), ids,
                                          row["start_date"], row["end_date"]),
