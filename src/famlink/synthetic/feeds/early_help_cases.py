@@ -28,7 +28,7 @@ HEADER = ["CaseMemberID", "CaseRef", "Role", "Name", "DOB", "Gender", "Postcode"
 TEAMS = ["Early Help North", "Early Help South", "Family Support Hub"]
 SPEC = {
     "description": "Early help / Supporting Families cases: start and close per family member.",
-    "source": {"path": "incoming/early_help_cases/cases.csv", "format": "csv"},
+    "source": {"path": "incoming/early_help_cases/cases*.csv", "format": "csv"},
     "kind": "event",
     "record_id": "CaseMemberID",
     "reliability": 0.6,
