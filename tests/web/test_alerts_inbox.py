@@ -4,9 +4,7 @@ help team of the child's area until someone acknowledges it."""
 
 from __future__ import annotations
 
-import json
 import shutil
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -17,44 +15,12 @@ from famlink.ingest import deliveries
 from famlink.pipeline import run_stages
 from famlink.project import Project, load_project
 from famlink.snapshot import publish
+from tests.alerts.incident import deliver, pick_victim
 from tests.web.conftest import new_app, page_csrf, sign_in
-
-VICTIM_SQL = """
-WITH kids AS (
-    SELECT r.person_id_a AS parent, r.person_id_b AS child FROM person_relationships r
-    JOIN persons c ON c.person_id = r.person_id_b
-    WHERE r.relationship = 'parent' AND c.date_of_birth BETWEEN '2010-08-01' AND '2021-08-01'),
-only_child AS (SELECT parent FROM kids GROUP BY parent HAVING count(*) = 1),
-rolls AS (SELECT m.person_id, arg_max(s.organisation_ref, s.event_date) AS urn
-          FROM raw_school_census s JOIN person_membership m USING (record_id)
-          WHERE s.event_date >= '2025-09-01' GROUP BY m.person_id)
-SELECT p.first_name, p.surname, p.date_of_birth, a.address, a.postcode, k.child, r.urn
-FROM only_child JOIN kids k USING (parent) JOIN persons p ON p.person_id = k.parent
-JOIN current_addresses a ON a.person_id = k.parent JOIN rolls r ON r.person_id = k.child
-JOIN current_addresses ca ON ca.person_id = k.child
-WHERE p.date_of_birth IS NOT NULL AND p.first_name IS NOT NULL
-  AND split_part(ca.postcode, ' ', 1) IN ('NB1', 'NB2', 'NB3', 'NB4', 'NB5', 'NB6')
-ORDER BY k.parent LIMIT 1
-"""
 
 
 def _quiet(what: str, done: int, total: int) -> None:
     pass
-
-
-def _deliver_incident(project: Project, victim: tuple, drops: Path) -> None:
-    first, surname, dob, address, postcode, *_ = victim
-    common = {"incident_ref": "NB-2026-9000002", "occurred_date": "2026-07-17",
-              "occurred_time": "21:30", "incident_type": "DOMESTIC INCIDENT", "age": "",
-              "location": address, "gender": ""}
-    rows = [{**common, "row_ref": "NB-2026-9000002/01", "role": "VICTIM",
-             "name": f"{surname}, {first.title()}", "dob": dob.strftime("%d/%m/%Y"),
-             "home_address": address.title(), "home_postcode": postcode}]
-    folder = drops / "2026-07-18" / "police_incidents"
-    folder.mkdir(parents=True)
-    (folder / "incidents-2026-07-18.jsonl").write_text("".join(json.dumps(r) + "\n"
-                                                               for r in rows))
-    deliveries.take(project, folder.parent)
 
 
 @pytest.fixture(scope="module")
@@ -64,10 +30,11 @@ def alerted(web_town: Project, tmp_path_factory) -> tuple[FastAPI, str, str]:
     project = load_project(root)
     con = connect(project.warehouse_path)
     try:
-        victim = con.execute(VICTIM_SQL).fetchall()[0]
+        victim = pick_victim(con, ["NB1", "NB2", "NB3", "NB4", "NB5", "NB6"])
         others = con.execute("SELECT DISTINCT organisation_ref FROM raw_school_census "
                              "WHERE organisation_ref <> ? ORDER BY 1", [victim[6]]).fetchall()
-        _deliver_incident(project, victim, tmp_path_factory.mktemp("drops"))
+        deliveries.take(project, deliver(victim, tmp_path_factory.mktemp("drops"),
+                                         "NB-2026-9000002", suspect=False))
         assert all(r.ok for r in run_stages(project, con, None, _quiet))
     finally:
         con.close()
