@@ -3,7 +3,8 @@
 Builds (or reuses) a published synthetic town, starts ``famlink serve`` as a separate
 process, signs in one session per simulated user (as the data team, whose scope is the whole
 town, so every page does its full work), and has the users request person pages, family pages
-and searches in turn, as fast as the server answers, for a fixed time. Reports p50/p95/p99
+and searches in turn, for a fixed time: back to back, or pausing ``--think`` seconds on
+average between requests as people reading pages do. Reports p50/p95/p99
 per page kind and writes benchmarks/out/web-latency-*.json.
 
     .venv/bin/python benchmarks/web_latency.py                  # 100,000 people, 50 users
@@ -95,7 +96,8 @@ def request_for(kind: str, item: Any) -> tuple[str, dict[str, str]]:
 
 
 async def user(client: httpx.AsyncClient, token: str, items: dict[str, list[Any]],
-               until: float, rng: random.Random, out: list[tuple[str, float, int]]) -> None:
+               until: float, rng: random.Random, out: list[tuple[str, float, int]],
+               think: float = 0.0) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     kinds = ["person", "family", "search"]
     turn = rng.randrange(3)
@@ -106,10 +108,12 @@ async def user(client: httpx.AsyncClient, token: str, items: dict[str, list[Any]
         start = time.perf_counter()
         response = await client.get(path, params=params, headers=headers)
         out.append((kind, (time.perf_counter() - start) * 1000, response.status_code))
+        if think > 0:  # a person reads the page before the next click
+            await asyncio.sleep(rng.expovariate(1 / think))
 
 
 async def load(base: str, users: int, seconds: float, items: dict[str, list[Any]],
-               seed: int) -> list[tuple[str, float, int]]:
+               seed: int, think: float = 0.0) -> list[tuple[str, float, int]]:
     limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
         tokens = []
@@ -121,8 +125,8 @@ async def load(base: str, users: int, seconds: float, items: dict[str, list[Any]
         await user(client, tokens[0], items, time.monotonic() + 5, random.Random(seed), warm)
         out: list[tuple[str, float, int]] = []
         until = time.monotonic() + seconds
-        await asyncio.gather(*(user(client, t, items, until, random.Random(seed + i), out)
-                               for i, t in enumerate(tokens)))
+        await asyncio.gather(*(user(client, t, items, until, random.Random(seed + i), out,
+                                    think) for i, t in enumerate(tokens)))
     return out
 
 
@@ -151,6 +155,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--root", type=Path, default=None)
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds each user "
+                        "pauses between requests (exponential); 0: back to back")
     args = parser.parse_args(argv)
     root = (args.root or OUT / "towns" / f"web-{args.people}").resolve()
     build = ensure_town(root, args.people, args.seed)
@@ -163,11 +169,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     server = start_server(root, args.port, OUT / "logs" / f"web-serve-{args.people}.log")
     try:
         samples = asyncio.run(load(f"http://127.0.0.1:{args.port}", args.users, args.seconds,
-                                   items, args.seed))
+                                   items, args.seed, args.think))
     finally:
         server.terminate()
         server.wait(timeout=30)
     result = {"people": args.people, "users": args.users, "seconds": args.seconds,
+              "think_seconds": args.think,
               "build": build, "machine": machine(), **summarise(samples, args.seconds)}
     for kind, r in result["per_kind"].items():
         print(f"{kind:<7} n={r['n']:<6} p50 {r['p50_ms']:>7} ms  p95 {r['p95_ms']:>7} ms  "
