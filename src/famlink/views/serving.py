@@ -39,7 +39,12 @@ INDEXES = (
     ("family_members", "person_id"), ("family_members", "family_id"),
     ("households", "household_id"), ("household_members", "person_id"),
     ("household_members", "household_id"), ("person_relationships", "person_id_a"),
-    ("person_relationships", "person_id_b"),
+    ("person_relationships", "person_id_b"), ("person_membership", "person_id"),
+    # the outcomes tables the family and person pages read
+    ("family_flags", "family_id"), ("family_flags", "person_id"),
+    ("flag_evidence", "family_id"), ("flag_evidence", "person_id"),
+    ("eligibility", "family_id"), ("family_scores", "family_id"), ("claims", "family_id"),
+    ("family_progress", "family_id"), ("claim_evidence", "family_id"),
 )
 RECORD_COLUMNS = (
     "record_id", "feed", "first_name", "middle_names", "surname", "date_of_birth",

@@ -105,9 +105,8 @@ class Guard:
         if not feeds:
             return []
         rows = self.con.execute(
-            "SELECT DISTINCT r.feed FROM person_records r JOIN person_membership m "
-            "USING (record_id) WHERE m.person_id = ? AND list_contains(?, r.feed)",
-            [person_id, feeds]).fetchall()
+            "SELECT DISTINCT feed FROM person_membership WHERE person_id = ? "
+            "AND list_contains(?, feed)", [person_id, feeds]).fetchall()
         return sorted(str(r[0]) for r in rows)
 
     def _view_person(self, person_id: str, action: str, reason: str) -> PersonView:
