@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from famlink.engine import scalar, table_exists
+from famlink.engine import scalar
 from famlink.errors import FamlinkError
 from famlink.views.serving import MARKER
 
@@ -45,7 +45,7 @@ def tables_of(con: duckdb.DuckDBPyConnection) -> Tables:
 
 
 def has(con: duckdb.DuckDBPyConnection, *tables: str) -> bool:
-    return all(table_exists(con, t) for t in tables)
+    return tables_of(con).has(*tables)
 
 
 def households_hint(con: duckdb.DuckDBPyConnection, tables: Tables | None = None) -> list[str]:
@@ -56,12 +56,12 @@ def households_hint(con: duckdb.DuckDBPyConnection, tables: Tables | None = None
 
 def require_person(con: duckdb.DuckDBPyConnection, person_id: str) -> None:
     """A clear error when the warehouse has no such person, naming where the ID went."""
-    if not table_exists(con, "persons"):
+    if not has(con, "persons"):
         raise FamlinkError("no persons in the warehouse yet: run `famlink run` first")
     if scalar(con, "SELECT count(*) FROM persons WHERE person_id = ?", [person_id]):
         return
     moved = None
-    if table_exists(con, "person_id_history"):
+    if has(con, "person_id_history"):
         moved = scalar(con, "SELECT other_person_id FROM person_id_history WHERE person_id = ? "
                             "AND event IN ('merged', 'split') AND other_person_id IS NOT NULL "
                             "ORDER BY run_id DESC, records DESC LIMIT 1", [person_id])
@@ -73,7 +73,7 @@ def require_person(con: duckdb.DuckDBPyConnection, person_id: str) -> None:
 
 
 def require_family(con: duckdb.DuckDBPyConnection, family_id: str) -> None:
-    if not table_exists(con, "families"):
+    if not has(con, "families"):
         raise FamlinkError(f"no families in the warehouse yet, so no family {family_id}: "
                            "the households stage builds them (`famlink run households`)")
     if not scalar(con, "SELECT count(*) FROM families WHERE family_id = ?", [family_id]):
