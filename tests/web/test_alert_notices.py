@@ -11,7 +11,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from famlink.access import audit
-from famlink.alerts.notify import send_notices
+from famlink.alerts.notify import due_notices, send_notices
+from famlink.errors import FamlinkError
 from famlink.snapshot import open_snapshot
 from famlink.state import accounts
 from tests.web.test_alerts_inbox import alerted  # noqa: F401  (the fixture)
@@ -70,3 +71,20 @@ def test_a_notice_says_only_that_alerts_wait(alerted, smtp_sink) -> None:  # noq
         assert str(secret).lower() not in (body + message["Subject"]).lower()
     notices = [e for e in audit.entries(runtime.state) if e.action == "notify_alerts"]
     assert [(e.subject_id, e.role) for e in notices] == [("school_dsl", "system")]
+
+
+def test_an_smtp_server_that_does_not_answer_is_named_and_nothing_is_recorded(
+        alerted) -> None:  # noqa: F811
+    app, _, _ = alerted
+    runtime = app.state.runtime
+    accounts.set_email(runtime.state, "early_help", "team@council.example")
+    con = open_snapshot(runtime.settings.project)
+    try:
+        due = len(due_notices(con, runtime.state, runtime.settings.access))
+        port = _free_port()  # nothing listens there
+        with pytest.raises(FamlinkError, match=f"SMTP server 127.0.0.1:{port}"):
+            send_notices(con, runtime.state, runtime.settings.access, ("127.0.0.1", port),
+                         "famlink@council.example", "x")
+        assert len(due_notices(con, runtime.state, runtime.settings.access)) == due
+    finally:
+        con.close()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from famlink.access import audit
 from famlink.access.roles import AccessConfig
 from famlink.alerts.inbox import inbox
+from famlink.errors import FamlinkError
 from famlink.state.accounts import emails, list_users, now
 from famlink.state.models import AlertNotice
 
@@ -71,13 +72,22 @@ def send_notices(con: duckdb.DuckDBPyConnection, engine: Engine, access: AccessC
     notices = due_notices(con, engine, access)
     if not notices:
         return []
-    with smtplib.SMTP(*smtp, timeout=30) as server:
-        for notice in notices:
-            server.send_message(notice.message(sender, url))
-            with Session(engine) as db, db.begin():
-                db.add_all(AlertNotice(username=notice.username, alert_id=a, sent_at=now())
-                           for a in notice.alert_ids)
-            audit.append(engine, username="famlink", role="system", action="notify_alerts",
-                         subject_kind="user", subject_id=notice.username,
-                         detail={"alerts": len(notice.alert_ids), "to": notice.email})
+    try:
+        with smtplib.SMTP(*smtp, timeout=30) as server:
+            for notice in notices:
+                _send(engine, server, notice, sender, url)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise FamlinkError(f"SMTP server {smtp[0]}:{smtp[1]}: {exc}; the notices not sent "
+                           "stay due and go with the next `famlink notify`") from exc
     return notices
+
+
+def _send(engine: Engine, server: smtplib.SMTP, notice: Notice, sender: str, url: str) -> None:
+    """One notice: sent, then recorded (so a failed send is tried again next time)."""
+    server.send_message(notice.message(sender, url))
+    with Session(engine) as db, db.begin():
+        db.add_all(AlertNotice(username=notice.username, alert_id=a, sent_at=now())
+                   for a in notice.alert_ids)
+    audit.append(engine, username="famlink", role="system", action="notify_alerts",
+                 subject_kind="user", subject_id=notice.username,
+                 detail={"alerts": len(notice.alert_ids), "to": notice.email})

@@ -60,6 +60,14 @@ def _roll_sql(con: duckdb.DuckDBPyConnection, feeds: list[str]) -> str:
         "NULL::DATE AS census_date WHERE false")
 
 
+def _area_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """Each person's area: the postcode district of their current address."""
+    if not table_exists(con, "current_addresses"):
+        return "SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS area WHERE false"
+    return ("SELECT person_id, any_value(split_part(postcode, ' ', 1)) AS area "
+            "FROM current_addresses GROUP BY person_id")
+
+
 def rule_subjects(con: duckdb.DuckDBPyConnection, rule: AlertRule,
                   roll_feeds: list[str]) -> pa.Table:
     """One row per (incident, subject) of the new events that trigger ``rule``."""
@@ -79,24 +87,23 @@ def rule_subjects(con: duckdb.DuckDBPyConnection, rule: AlertRule,
         SELECT incident, person_id, bool_or(present) AS present,
                list(DISTINCT how ORDER BY how) AS how
         FROM ({chosen}) GROUP BY incident, person_id),
-    roll AS ({_roll_sql(con, roll_feeds)})
+    roll AS ({_roll_sql(con, roll_feeds)}),
+    schools AS (  -- the school on whose roll each subject was on the day
+        SELECT s.incident, s.person_id,
+               arg_max({{'urn': r.urn, 'name': r.school}}, r.census_date) AS school
+        FROM subjects s JOIN incidents i USING (incident)
+        JOIN roll r ON r.person_id = s.person_id
+         AND r.census_date BETWEEN i.event_date - INTERVAL 400 DAY AND i.event_date
+        GROUP BY s.incident, s.person_id),
+    areas AS ({_area_sql(con)})
     SELECT i.*, s.person_id, NULL::VARCHAR AS family_id, s.present, s.how,
            NULL::VARCHAR[] AS needs, NULL::VARCHAR[] AS outcomes, p.first_name, p.surname,
-           p.date_of_birth, {AGE} AS age,
-           (SELECT arg_max(r.urn, r.census_date) FROM roll r WHERE r.person_id = s.person_id
-              AND r.census_date BETWEEN i.event_date - INTERVAL 400 DAY AND i.event_date)
-              AS school_urn,
-           (SELECT arg_max(r.school, r.census_date) FROM roll r WHERE r.person_id = s.person_id
-              AND r.census_date BETWEEN i.event_date - INTERVAL 400 DAY AND i.event_date)
-              AS school_name,
-           (SELECT any_value(split_part(c.postcode, ' ', 1)) FROM current_addresses c
-              WHERE c.person_id = s.person_id) AS area
+           p.date_of_birth, {AGE} AS age, k.school.urn AS school_urn,
+           k.school.name AS school_name, a.area
     FROM subjects s JOIN incidents i USING (incident) JOIN persons p USING (person_id)
+    LEFT JOIN schools k USING (incident, person_id) LEFT JOIN areas a USING (person_id)
     WHERE {AGE} BETWEEN {rule.subjects.min_age} AND {rule.subjects.max_age}
     ORDER BY i.event_date, i.incident, s.person_id"""
-    if not table_exists(con, "current_addresses"):
-        sql = sql.replace("FROM current_addresses c", "FROM (SELECT NULL::VARCHAR AS person_id, "
-                          "NULL::VARCHAR AS postcode WHERE false) c")
     return arrow_table(con, sql)
 
 
