@@ -23,10 +23,11 @@ from famlink.cli.data_cmds import show_quality
 from famlink.engine import connect
 from famlink.ingest import deliveries
 from famlink.ingest.load import FileOutcome
-from famlink.link.incremental import forget_state
+from famlink.link import incremental as link_increment
 from famlink.pipeline import StageResult, run_stages, stage_names
 from famlink.project import Project
 from famlink.snapshot import publish
+from famlink.standardise import incremental as standardise_increment
 
 DEMO_DAYS = 7  # the demo town's last week arrives as daily deliveries
 STAGES_HELP = f"Stages to run, in order; default all: {', '.join(stage_names())}."
@@ -37,7 +38,8 @@ def run_pipeline(project: Project, stages: list[str] | None, *,
     con = connect(project.warehouse_path)
     try:
         if full:
-            forget_state(con)
+            link_increment.forget_state(con)
+            standardise_increment.forget_state(con)
         with progress_bar() as bar:
             task = bar.add_task("starting", total=None)
 
@@ -130,9 +132,10 @@ def register(app: typer.Typer) -> None:
         stages: list[str] | None = typer.Argument(
             None, help=STAGES_HELP),
         project: Path | None = ProjectOption,
-        full: bool = typer.Option(False, "--full", help="Retrain the matching model and "
-                                  "score every pair again, instead of linking only the "
-                                  "records that are new or changed since the last run."),
+        full: bool = typer.Option(False, "--full", help="Standardise every row, retrain the "
+                                  "matching model and score every pair again, instead of "
+                                  "taking only the batches and records that are new or "
+                                  "changed since the last run."),
         resume: bool = typer.Option(False, "--resume", help="Run again from the stage the "
                                     "last run failed at, through to the end."),
         watch: Path | None = typer.Option(None, "--watch", help="Take each delivery folder "

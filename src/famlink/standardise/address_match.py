@@ -31,17 +31,29 @@ from famlink.standardise.gazetteer import GAZETTEER, features_sql, words_sql
 
 _FIRST = ("address", "postcode", "postcode_sector", "flat", "house_number", "house_name",
           "street", "address_tokens")
-KEYS_SQL = f"""
+
+
+def keys_sql(source: str = "person_records", known: str | None = None) -> str:
+    """_tmp_addr_keys: one row per distinct address of ``source`` (not yet in ``known``, an
+    earlier address_matches, when given; numbered on from its last address_id)."""
+    first = 0 if known is None else f"(SELECT coalesce(max(address_id), 0) FROM {known})"
+    unseen = "" if known is None else f"""
+      WHERE NOT EXISTS (SELECT 1 FROM {known} m WHERE m.feed_uprn IS NOT DISTINCT FROM k.feed_uprn
+                        AND m.address_norm IS NOT DISTINCT FROM k.address_norm
+                        AND m.postcode IS NOT DISTINCT FROM k.postcode_key)"""
+    return f"""
 CREATE OR REPLACE TEMP TABLE _tmp_addr_keys AS
-SELECT row_number() OVER (ORDER BY feed_uprn NULLS FIRST, address_norm NULLS FIRST,
+SELECT {first} + row_number() OVER (ORDER BY feed_uprn NULLS FIRST, address_norm NULLS FIRST,
                           postcode_key NULLS FIRST) AS address_id, *
 FROM (SELECT uprn AS feed_uprn, address_norm, postcode_key,
              {", ".join(f"arg_min({c}, record_id) AS {c}" for c in _FIRST)},
              count(*) AS n_records, list(DISTINCT feed ORDER BY feed) AS feeds
-      FROM (SELECT *, orig_address AS address FROM person_records)
+      FROM (SELECT *, orig_address AS address FROM {source})
       WHERE uprn IS NOT NULL OR address_norm IS NOT NULL
-      GROUP BY uprn, address_norm, postcode_key) k
+      GROUP BY uprn, address_norm, postcode_key) k{unseen}
 """
+
+
 FEATURES_SQL = ("CREATE OR REPLACE TEMP TABLE _tmp_addr_people AS SELECT k.* EXCLUDE "
                 f"(address_tokens), {features_sql('k')} FROM _tmp_addr_keys k "
                 "WHERE address_norm IS NOT NULL")
@@ -126,10 +138,14 @@ def _confidence_sql() -> str:
 
 def matches_sql(has_gazetteer: bool) -> str:
     """address_matches from the keys and their best candidates."""
+    return f"CREATE OR REPLACE TABLE address_matches AS {matches_select_sql(has_gazetteer)}"
+
+
+def matches_select_sql(has_gazetteer: bool) -> str:
+    """The address_matches rows of the keys in _tmp_addr_keys."""
     text_match = "b.level < 9 AND NOT b.tied"
     unknown = f"{has_gazetteer} AND k.feed_uprn IS NOT NULL AND known.uprn IS NULL"
     return f"""
-    CREATE OR REPLACE TABLE address_matches AS
     SELECT k.address_id, k.address, k.address_norm, k.postcode_key AS postcode, k.feed_uprn,
            CASE WHEN known.uprn IS NOT NULL THEN 'in gazetteer' WHEN {unknown}
                 THEN 'unknown' END AS feed_uprn_status,
@@ -164,10 +180,13 @@ SELECT address_id, address, postcode, feed_uprn, reason, candidates, n_records, 
 FROM address_matches WHERE matched_uprn IS NULL
 ORDER BY n_records DESC, address_id
 """
-PERSON_RECORDS_SQL = """
-CREATE OR REPLACE TABLE person_records AS
+
+
+def with_matches_sql(source: str) -> str:
+    """The rows of ``source`` with their address's match: matched_uprn, confidence, method."""
+    return f"""
 SELECT p.*, m.matched_uprn, m.confidence AS uprn_confidence, m.method AS uprn_method
-FROM person_records p LEFT JOIN address_matches m
+FROM {source} p LEFT JOIN address_matches m
   ON p.uprn IS NOT DISTINCT FROM m.feed_uprn AND p.address_norm IS NOT DISTINCT FROM
      m.address_norm AND p.postcode_key IS NOT DISTINCT FROM m.postcode
 ORDER BY p.record_id
@@ -176,13 +195,56 @@ ORDER BY p.record_id
 
 def match_addresses(con: duckdb.DuckDBPyConnection, gazetteer_size: int) -> dict[str, int]:
     """address_matches, unmatched_addresses, and person_records.matched_uprn (and co)."""
-    con.execute(KEYS_SQL)
+    con.execute(keys_sql())
+    _best_candidates(con)
+    con.execute(matches_sql(gazetteer_size > 0))
+    con.execute(UNMATCHED_SQL)
+    con.execute("CREATE OR REPLACE TABLE person_records AS " + with_matches_sql("person_records"))
+    return match_counts(con, gazetteer_size)
+
+
+def _best_candidates(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(FEATURES_SQL)
     con.execute(CANDIDATES_SQL)
     con.execute(BEST_SQL)
-    con.execute(matches_sql(gazetteer_size > 0))
+
+
+def match_new_addresses(con: duckdb.DuckDBPyConnection, source: str,
+                        gazetteer_size: int) -> None:
+    """Add to address_matches the addresses of ``source`` it does not have yet; the gazetteer
+    is the one the earlier addresses were matched to. Each address is matched on its own, so
+    this gives the rows a match of everything at once would."""
+    con.execute(keys_sql(source, known="address_matches"))
+    _best_candidates(con)
+    con.execute(f"INSERT INTO address_matches {matches_select_sql(gazetteer_size > 0)}")
+
+
+def recount_addresses(con: duckdb.DuckDBPyConnection, touched: str) -> None:
+    """n_records, feeds and the address as written (by the first record) of the addresses
+    in ``touched`` (feed_uprn, address_norm, postcode) taken again from person_records; an
+    address left with no record goes, and unmatched_addresses is listed again."""
+    same = ("{a}.feed_uprn IS NOT DISTINCT FROM {b}.feed_uprn AND {a}.address_norm IS NOT "
+            "DISTINCT FROM {b}.address_norm AND {a}.postcode IS NOT DISTINCT FROM {b}.postcode")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _tmp_addr_counts AS
+        SELECT p.uprn AS feed_uprn, p.address_norm, p.postcode_key AS postcode,
+               count(*) AS n_records, list(DISTINCT p.feed ORDER BY p.feed) AS feeds,
+               arg_min(p.orig_address, p.record_id) AS address
+        FROM person_records p
+        WHERE EXISTS (SELECT 1 FROM {touched} t WHERE t.feed_uprn IS NOT DISTINCT FROM p.uprn
+                      AND t.address_norm IS NOT DISTINCT FROM p.address_norm
+                      AND t.postcode IS NOT DISTINCT FROM p.postcode_key)
+        GROUP BY ALL""")
+    con.execute(f"DELETE FROM address_matches m WHERE EXISTS (SELECT 1 FROM {touched} t WHERE "
+                f"{same.format(a='t', b='m')}) AND NOT EXISTS (SELECT 1 FROM _tmp_addr_counts "
+                f"c WHERE {same.format(a='c', b='m')})")
+    con.execute(f"UPDATE address_matches m SET n_records = c.n_records, feeds = c.feeds, "
+                f"address = c.address "
+                f"FROM _tmp_addr_counts c WHERE {same.format(a='c', b='m')}")
     con.execute(UNMATCHED_SQL)
-    con.execute(PERSON_RECORDS_SQL)
+
+
+def match_counts(con: duckdb.DuckDBPyConnection, gazetteer_size: int) -> dict[str, int]:
     if not gazetteer_size:
         return {}
     matched, total = con.execute("SELECT count(matched_uprn), count(*) FROM address_matches"

@@ -1,8 +1,9 @@
 """events and record_groups: what happened, and which records must be different people.
 
-``events`` has one row per source row that records something happening (any feed mapping
-``event_type`` or ``event_date``), with the canonical event fields and the feed's own extra
-fields packed as JSON in ``details``.
+``events`` has one row per source record that records something happening (any feed
+mapping ``event_type`` or ``event_date``; a record delivered again counts once, as last
+delivered), with the canonical event fields and the feed's own extra fields packed as JSON in
+``details``.
 
 ``record_groups`` lists, for each person record, the groups it belongs to in which every
 member is a different person (``distinct_people_within`` in the feed mapping): the people on
@@ -18,6 +19,7 @@ from famlink.engine import table_columns, table_exists
 from famlink.ingest.load import raw_table
 from famlink.ingest.mapping import ident, q
 from famlink.project import Feed, Project
+from famlink.standardise.sources import newest_rows_sql
 
 EVENT_COLUMNS = {
     "event_type": "VARCHAR", "event_subtype": "VARCHAR", "event_date": "DATE",
@@ -42,7 +44,10 @@ def _details(have: dict[str, str]) -> str:
     return f"CAST(to_json(struct_pack({packed})) AS VARCHAR) AS details"
 
 
-def events_sql(con: duckdb.DuckDBPyConnection, project: Project) -> str | None:
+def events_sql(con: duckdb.DuckDBPyConnection, project: Project,
+               batches: str | None = None) -> str | None:
+    """The events of every loaded event feed (of ``batches`` only, when given)."""
+    within = newest_rows_sql(batches)
     parts = []
     for feed in project.feeds.values():
         table = raw_table(feed.name)
@@ -51,18 +56,23 @@ def events_sql(con: duckdb.DuckDBPyConnection, project: Project) -> str | None:
         have = table_columns(con, table)
         cols = ", ".join(f"CAST({ident(n) if n in have else 'NULL'} AS {t}) AS {ident(n)}"
                          for n, t in EVENT_COLUMNS.items())
-        parts.append(f"SELECT record_id AS event_id, record_id, feed, source_record_id, "
-                     f"load_batch_id, {cols}, {_details(have)} FROM {ident(table)}")
+        parts.append(f"SELECT r.record_id AS event_id, r.record_id, r.feed, "
+                     f"r.source_record_id, r.load_batch_id, {cols}, {_details(have)} "
+                     f"FROM {ident(table)} r {within}")
     return "\nUNION ALL\n".join(parts) if parts else None
 
 
-def record_groups_sql(project: Project, person_records: str) -> str | None:
-    """(record_id, group_key) for every group whose members are different people."""
+def record_groups_sql(project: Project, person_records: str,
+                      batches: str | None = None) -> str | None:
+    """(record_id, group_key) for every group whose members are different people (from the
+    rows of ``batches`` only, when given)."""
+    within = (f" AND load_batch_id IN (SELECT load_batch_id FROM {batches})" if batches
+              else "")
     parts = []
     for feed in project.feeds.values():
         for field in feed.distinct_people_within:
             key = "load_batch_id" if field == "file" else ident(field)
             parts.append(f"SELECT DISTINCT record_id, {q(feed.name + ':' + field + ':')} || {key} "
                          f"AS group_key FROM {raw_table(feed.name)} WHERE {key} IS NOT NULL "
-                         f"AND record_id IN (SELECT record_id FROM {person_records})")
+                         f"AND record_id IN (SELECT record_id FROM {person_records}){within}")
     return "\nUNION ALL\n".join(parts) if parts else None

@@ -33,8 +33,13 @@ def _column(have: dict[str, str], name: str, sql_type: str) -> str:
 
 
 def union_sql(con: duckdb.DuckDBPyConnection, project: Project, feeds: list[Feed],
-              columns: dict[str, str]) -> str | None:
-    """SELECT ... UNION ALL ... over the current rows of ``feeds``; None when none is loaded."""
+              columns: dict[str, str], batches: str | None = None) -> str | None:
+    """SELECT ... UNION ALL ... over the current rows of ``feeds``; None when none is loaded.
+
+    ``batches``: a table of ``load_batch_id`` to read rows from (the newest row of each
+    record among those batches); default every batch.
+    """
+    within = newest_rows_sql(batches)
     parts = []
     for feed in feeds:
         table = raw_table(feed.name)
@@ -45,10 +50,18 @@ def union_sql(con: duckdb.DuckDBPyConnection, project: Project, feeds: list[Feed
         parts.append(
             f"SELECT r.record_id, r.feed, r.source_record_id, r.load_batch_id, "
             f"r.source_row_number, CAST({feed.reliability} AS DOUBLE) AS feed_reliability, {cols} "
-            f"FROM {ident(table)} r JOIN load_batches b USING (load_batch_id) "
-            f"QUALIFY row_number() OVER (PARTITION BY r.record_id "
-            f"ORDER BY b.loaded_at DESC, b.load_batch_id DESC) = 1")
+            f"FROM {ident(table)} r {within}")
     return "\nUNION ALL\n".join(parts) if parts else None
+
+
+def newest_rows_sql(batches: str | None = None) -> str:
+    """The JOIN ... QUALIFY that keeps, for each record id of a raw table aliased ``r``, only
+    its row from the newest load batch (among ``batches`` when given)."""
+    where = (f"WHERE r.load_batch_id IN (SELECT load_batch_id FROM {batches}) "
+             if batches else "")
+    return (f"JOIN load_batches b USING (load_batch_id) {where}"
+            "QUALIFY row_number() OVER (PARTITION BY r.record_id "
+            "ORDER BY b.loaded_at DESC, b.load_batch_id DESC) = 1")
 
 
 def empty_union_sql(columns: dict[str, str]) -> str:
