@@ -45,14 +45,23 @@ def arrow_table(con: duckdb.DuckDBPyConnection, sql: str,
     return result
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(scalar(con, "SELECT count(*) FROM information_schema.tables "
-                           "WHERE table_name = ?", [name]))
+_IN_DATABASE = ("table_catalog IN (SELECT coalesce(?, d) FROM (VALUES (current_database()), "
+                "('temp')) v(d))")
 
 
-def table_columns(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
+def table_exists(con: duckdb.DuckDBPyConnection, name: str,
+                 database: str | None = None) -> bool:
+    """Table ``name`` is in ``database`` (an attached one; default the connection's own,
+    temp tables included)."""
+    return bool(scalar(con, f"SELECT count(*) FROM information_schema.tables WHERE "
+                            f"table_name = ? AND {_IN_DATABASE}", [name, database]))
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, name: str,
+                  database: str | None = None) -> dict[str, str]:
     rows = con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                       "WHERE table_name = ? ORDER BY ordinal_position", [name]).fetchall()
+                       f"WHERE table_name = ? AND {_IN_DATABASE} "
+                       "ORDER BY ordinal_position", [name, database]).fetchall()
     return {r[0]: r[1] for r in rows}
 
 

@@ -52,7 +52,7 @@ def publish(project: Project, *, now: dt.datetime | None = None) -> Path:
     partial = folder / f".{name}.partial"
     _checkpoint(source)
     shutil.copyfile(source, partial)
-    _prepare(partial)
+    _prepare(partial, current_snapshot(project))
     os.replace(partial, folder / name)
     pointer = folder / f".{POINTER}.partial"
     pointer.write_text(name + "\n", encoding="utf-8")
@@ -79,11 +79,12 @@ def _checkpoint(path: Path) -> None:
         con.close()
 
 
-def _prepare(path: Path) -> None:
-    """Build the serving tables in the copy, then fold them into its file."""
+def _prepare(path: Path, previous: Path | None) -> None:
+    """Build the serving tables in the copy (reusing what it can of the ``previous``
+    snapshot's), then fold them into its file."""
     con = connect(path)
     try:
-        prepare_serving(con)
+        prepare_serving(con, previous)
         con.execute("CHECKPOINT")
     finally:
         con.close()

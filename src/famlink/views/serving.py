@@ -21,12 +21,15 @@ See docs/serving.md for the measurements behind these choices.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 
 from famlink.engine import table_columns, table_exists
-from famlink.views import pages
+from famlink.views import page_delta, pages
 
 MARKER = "serve_info"
 VERSION = 1
@@ -93,11 +96,14 @@ def is_prepared(con: duckdb.DuckDBPyConnection) -> bool:
     return table_exists(con, MARKER)
 
 
-def prepare_serving(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def prepare_serving(con: duckdb.DuckDBPyConnection,
+                    previous: Path | None = None) -> dict[str, int]:
     """Build the serving tables and indexes in ``con`` (a read-write snapshot copy).
 
     Returns the rows of each serving table built. Tables whose sources are missing (a
     warehouse before the link stage) are left out; the views then fall back to the warehouse.
+    With ``previous`` (the snapshot published before), pages that cannot have changed are
+    taken from it rather than built again (``page_delta``).
     """
     built: dict[str, int] = {}
     con.execute("SET enable_progress_bar = false")  # publishing prints its own summary
@@ -110,14 +116,34 @@ def prepare_serving(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     if has_search_columns(con):
         built.update(_build_search_tables(con))
     if all(table_exists(con, t) for t in pages.NEEDS):
-        pages.build_pages(con)
+        with _attached(con, previous) as prev:
+            rebuilt = pages.build_pages(
+                con, prev if prev and page_delta.comparable(con, prev) else None)
         built.update({t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
                       for t in ("serve_person_pages", "serve_family_pages")})
+        built.update({f"{t} built": n for t, n in rebuilt.items()})
     # The snapshot's table names, so that a view reads one small row rather than the catalog.
     con.execute(f"CREATE OR REPLACE TABLE {MARKER} AS SELECT {VERSION} AS version, "
                 "CAST(? AS TIMESTAMP) AS built_at, list_append(list(table_name), ?) AS tables "
-                "FROM duckdb_tables() WHERE table_name <> ?", [dt.datetime.now(), MARKER, MARKER])
+                "FROM duckdb_tables() WHERE table_name <> ? AND NOT temporary AND "
+                "database_name = current_database()", [dt.datetime.now(), MARKER, MARKER])
     return built
+
+
+@contextlib.contextmanager
+def _attached(con: duckdb.DuckDBPyConnection, path: Path | None) -> Iterator[str | None]:
+    """The snapshot at ``path`` attached read-only as ``previous`` (None if there is none or
+    it was prepared by another version of this module)."""
+    if path is None or not path.exists():
+        yield None
+        return
+    con.execute("ATTACH ? AS previous (READ_ONLY)", [str(path)])
+    try:
+        same = (table_exists(con, MARKER, "previous") and
+                con.execute(f"SELECT version FROM previous.{MARKER}").fetchall() == [(VERSION,)])
+        yield "previous" if same else None
+    finally:
+        con.execute("DETACH previous")
 
 
 def has_search_columns(con: duckdb.DuckDBPyConnection) -> bool:
