@@ -21,7 +21,7 @@ from famlink.errors import ConfigError, ConfigProblem
 
 FIELDS = ("family_id", "needs", "outcomes", "child_name", "child_dob", "child_age", "school",
           "event_date", "event_time", "event_ref", "event_type", "event_subtype",
-          "child_present", "roles", "contact", "feed")
+          "child_present", "roles", "contact", "feed", "measure")
 ALERTS_FILE = "alerts.yaml"  # in the project's rules/ folder, beside the outcomes rules
 Subject = Literal["involved", "household", "children_of_involved"]
 
@@ -53,11 +53,17 @@ class Trigger(Strict):
     roles: list[str] | None = None
     family_newly_eligible: bool = Field(False, description="a family the outcomes rules now "
                                         "find eligible that they did not before")
+    need_newly_flagged: str | None = Field(
+        None, description="a person-level need of the outcomes rulebook (e.g. "
+        "poor_attendance) that flags a person now and did not at the last run")
 
     @model_validator(mode="after")
     def _one_kind(self) -> Trigger:
-        if bool(self.event_types) == self.family_newly_eligible:
-            raise ValueError("give either event_types: [...] or family_newly_eligible: true")
+        kinds = [bool(self.event_types), self.family_newly_eligible,
+                 self.need_newly_flagged is not None]
+        if sum(kinds) != 1:
+            raise ValueError("give one of event_types: [...], family_newly_eligible: true or "
+                             "need_newly_flagged: NEED")
         return self
 
 
@@ -65,6 +71,9 @@ class Subjects(Strict):
     who: list[Subject] = ["involved"]  # pydantic copies a mutable default
     min_age: int = Field(0, ge=0)
     max_age: int = Field(120, ge=0)
+    on_feeds: list[str] | None = Field(
+        None, min_length=1, description="only people with a record in one of these feeds "
+        "(a list the council keeps, such as the SAFE cohort of young people at risk)")
 
 
 class Recipient(Strict):

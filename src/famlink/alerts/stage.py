@@ -18,8 +18,15 @@ import pyarrow as pa
 
 from famlink.alerts.calendar import SchoolCalendar
 from famlink.alerts.spec import AlertBook, AlertRule, Recipient, load_alerts
-from famlink.alerts.subjects import newly_eligible, rule_subjects
+from famlink.alerts.subjects import (
+    SEEN_FLAGS_SQL,
+    newly_eligible,
+    newly_flagged,
+    remember_flags,
+    rule_subjects,
+)
 from famlink.engine import create_temp_table, scalar, table_exists, transaction
+from famlink.errors import ConfigError, ConfigProblem
 from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
 
@@ -99,7 +106,7 @@ def _message(rule: AlertRule, role: str, row: dict[str, Any]) -> dict[str, Any]:
         "event_type": row["event_type"], "event_subtype": row["event_subtype"],
         "child_present": bool(row["present"]), "roles": row["roles"],
         "contact": rule.contact, "feed": row["feed"], "family_id": row["family_id"],
-        "needs": row["needs"], "outcomes": row["outcomes"]}
+        "needs": row["needs"], "outcomes": row["outcomes"], "measure": row["measure"]}
     return {field: values[field] for field in rule.shows[role]}
 
 
@@ -107,6 +114,9 @@ def _headline(name: str, row: dict[str, Any]) -> str:
     if row["family_id"]:
         return f"family newly eligible on {row['event_date']}: {len(row['needs'])} needs " \
                f"({', '.join(row['needs'])})"
+    if row["event_type"] == "need_flagged":
+        return f"newly flagged: {row['event_subtype'].replace('_', ' ')} " \
+               f"{row['measure'] or ''} as of {row['event_date']}".replace("  ", " ")
     what = (row["event_subtype"] or row["event_type"]).replace("_", " ")
     present = "; child present" if row["present"] and name == "operation_encompass" else ""
     return f"{what} on {row['event_date']}{' ' + row['event_time'] if row['event_time'] else ''}" \
@@ -140,6 +150,7 @@ def _alert_rows(name: str, rule: AlertRule, calendar: SchoolCalendar, subjects: 
 def run_alerts(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress, *,
                now: dt.datetime | None = None) -> StageResult:
     book, path = load_alerts(project.root)
+    _check_needs(project, book, path)
     calendar = book.calendar.build()
     now = now or dt.datetime.now()
     progress("alerts: new events", 0, len(book.alerts))
@@ -151,17 +162,24 @@ def run_alerts(project: Project, con: duckdb.DuckDBPyConnection, progress: Progr
             con.execute(f"ALTER TABLE alerts ADD COLUMN IF NOT EXISTS {column} VARCHAR")
         con.execute("CREATE TABLE IF NOT EXISTS alert_seen_eligible "
                     "(family_id VARCHAR PRIMARY KEY)")
+        first_flags = not table_exists(con, "alert_seen_flags")
+        con.execute(SEEN_FLAGS_SQL)
         rows: list[dict[str, Any]] = []
         for i, (name, rule) in enumerate(book.alerts.items()):
             progress(f"alerts: {name}", i, len(book.alerts))
             if rule.trigger.family_newly_eligible:
                 rows += _alert_rows(name, rule, calendar, _eligible(con, first), now)
+            elif rule.trigger.need_newly_flagged:
+                if not first_flags and table_exists(con, "family_flags"):
+                    rows += _alert_rows(name, rule, calendar,
+                                        newly_flagged(con, rule, book.school_roll.feeds), now)
             elif new_events:
                 rows += _alert_rows(name, rule, calendar,
                                     rule_subjects(con, rule, book.school_roll.feeds), now)
         raised = _insert(con, rows)
         con.execute("INSERT INTO alert_seen_events SELECT event_id FROM events "
                     "ANTI JOIN alert_seen_events USING (event_id)")
+        remember_flags(con)
         if table_exists(con, "eligibility"):
             con.execute("INSERT INTO alert_seen_eligible SELECT family_id FROM eligibility "
                         "ANTI JOIN alert_seen_eligible USING (family_id) WHERE is_eligible")
@@ -170,6 +188,24 @@ def run_alerts(project: Project, con: duckdb.DuckDBPyConnection, progress: Progr
     for name in book.alerts:
         counts[f"raised: {name}"] = sum(r["rule"] == name for r in rows)
     return StageResult("alerts", counts, details=[f"rules from {path}"])
+
+
+def _check_needs(project: Project, book: AlertBook, path: Any) -> None:
+    """Every need_newly_flagged names a person-level need of the project's rulebook."""
+    wanted = {n: r.trigger.need_newly_flagged for n, r in book.alerts.items()
+              if r.trigger.need_newly_flagged}
+    if not wanted:
+        return
+    from famlink.rules.rulebook import project_rulebook
+
+    needs = project_rulebook(project.root).needs
+    problems = [ConfigProblem(path, f"alerts.{name}.trigger.need_newly_flagged",
+                              f"{need!r} is not a person-level need of the rulebook; choose "
+                              f"from {sorted(n for n, x in needs.items() if x.scope == 'person')}")
+                for name, need in wanted.items()
+                if need not in needs or needs[need].scope != "person"]
+    if problems:
+        raise ConfigError(problems)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> int:

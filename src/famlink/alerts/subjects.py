@@ -4,7 +4,12 @@ For each new trigger event: the incident it belongs to (events sharing a feed an
 ``event_ref``), the people involved, and, as the rule asks, the people who lived in the
 same household as one of them on the day and the children of one of them; then each
 subject's age on the day, school on roll (the latest school census return in the year
-before) and area (postcode district of their current address).
+before) and area (postcode district of their current address). A rule may keep only the
+subjects with a record in given feeds (``on_feeds``: a cohort list).
+
+Two triggers are states rather than events: a family the outcomes rules newly find eligible,
+and a person newly flagged with a need (a child's attendance newly below 90%): "newly" is
+against what the last run found (``alert_seen_eligible``, ``alert_seen_flags``).
 """
 
 from __future__ import annotations
@@ -99,12 +104,69 @@ def rule_subjects(con: duckdb.DuckDBPyConnection, rule: AlertRule,
     SELECT i.*, s.person_id, NULL::VARCHAR AS family_id, s.present, s.how,
            NULL::VARCHAR[] AS needs, NULL::VARCHAR[] AS outcomes, p.first_name, p.surname,
            p.date_of_birth, {AGE} AS age, k.school.urn AS school_urn,
-           k.school.name AS school_name, a.area
+           k.school.name AS school_name, a.area, NULL::VARCHAR AS measure
     FROM subjects s JOIN incidents i USING (incident) JOIN persons p USING (person_id)
     LEFT JOIN schools k USING (incident, person_id) LEFT JOIN areas a USING (person_id)
     WHERE {AGE} BETWEEN {rule.subjects.min_age} AND {rule.subjects.max_age}
+      {_on_feeds(rule, "s.person_id")}
     ORDER BY i.event_date, i.incident, s.person_id"""
     return arrow_table(con, sql)
+
+
+def _on_feeds(rule: AlertRule, person: str) -> str:
+    """AND the person has a record in one of the rule's ``on_feeds`` (none: no condition)."""
+    feeds = rule.subjects.on_feeds
+    if not feeds:
+        return ""
+    return (f"AND {person} IN (SELECT m.person_id FROM person_records r JOIN "
+            f"person_membership m USING (record_id) WHERE r.feed IN ({_list(feeds)}))")
+
+
+SEEN_FLAGS_SQL = ("CREATE TABLE IF NOT EXISTS alert_seen_flags "
+                  "(need VARCHAR, person_id VARCHAR, PRIMARY KEY (need, person_id))")
+FLAGGED_SQL = """
+SELECT need, person_id, max(window_end_date) AS as_of,
+       any_value(value_text || ' (' || threshold || ')') AS measure
+FROM family_flags WHERE person_id IS NOT NULL GROUP BY need, person_id
+"""
+
+
+def newly_flagged(con: duckdb.DuckDBPyConnection, rule: AlertRule,
+                  roll_feeds: list[str]) -> pa.Table:
+    """One row per person flagged now with the rule's need, who was not at the last run."""
+    sql = f"""
+    WITH flagged AS ({FLAGGED_SQL}),
+    new AS (SELECT f.* FROM flagged f ANTI JOIN alert_seen_flags s USING (need, person_id)
+            WHERE f.need = ?),
+    roll AS ({_roll_sql(con, roll_feeds)}),
+    schools AS (
+        SELECT n.person_id, arg_max({{'urn': r.urn, 'name': r.school}}, r.census_date) AS school
+        FROM new n JOIN roll r ON r.person_id = n.person_id
+         AND r.census_date BETWEEN n.as_of - INTERVAL 400 DAY AND n.as_of
+        GROUP BY n.person_id),
+    areas AS ({_area_sql(con)}),
+    i AS (SELECT *, as_of AS event_date FROM new)
+    SELECT 'flag:' || i.need || ':' || i.person_id || ':' || i.as_of AS incident,
+           'outcomes' AS feed, i.need AS event_ref, i.as_of AS event_date,
+           NULL::VARCHAR AS event_time, 'need_flagged' AS event_type,
+           i.need AS event_subtype, []::VARCHAR[] AS roles, []::VARCHAR[] AS event_ids,
+           i.person_id, NULL::VARCHAR AS family_id, false AS present, NULL::VARCHAR[] AS how,
+           [i.need] AS needs, NULL::VARCHAR[] AS outcomes, p.first_name, p.surname,
+           p.date_of_birth, {AGE} AS age, k.school.urn AS school_urn,
+           k.school.name AS school_name, a.area, i.measure
+    FROM i JOIN persons p USING (person_id) LEFT JOIN schools k USING (person_id)
+    LEFT JOIN areas a USING (person_id)
+    WHERE {AGE} BETWEEN {rule.subjects.min_age} AND {rule.subjects.max_age}
+      {_on_feeds(rule, "i.person_id")}
+    ORDER BY i.person_id"""
+    return arrow_table(con, sql, [rule.trigger.need_newly_flagged])
+
+
+def remember_flags(con: duckdb.DuckDBPyConnection) -> None:
+    """The flags of this run, against which the next run's are new."""
+    con.execute("DELETE FROM alert_seen_flags")
+    if table_exists(con, "family_flags"):
+        con.execute(f"INSERT INTO alert_seen_flags SELECT need, person_id FROM ({FLAGGED_SQL})")
 
 
 NEWLY_ELIGIBLE_SQL = """
@@ -114,7 +176,7 @@ SELECT 'eligibility:' || e.family_id AS incident, 'outcomes' AS feed, e.family_i
        NULL::VARCHAR AS person_id, e.family_id, false AS present, e.needs, e.outcomes,
        NULL::VARCHAR AS first_name, NULL::VARCHAR AS surname, NULL::DATE AS date_of_birth,
        NULL::INTEGER AS age, NULL::VARCHAR AS school_urn, NULL::VARCHAR AS school_name,
-       e.area
+       e.area, NULL::VARCHAR AS measure
 FROM eligibility e ANTI JOIN alert_seen_eligible s USING (family_id)
 WHERE e.is_eligible ORDER BY e.family_id
 """
