@@ -64,6 +64,7 @@ def test_a_crash_leaves_snapshot_and_state_intact_and_resume_finishes(
         assert run_log.resume_from(con, pipeline.stage_names()) == []
     finally:
         con.close()
-    assert [r.stage for r in resumed] == pipeline.stage_names()[3:]
+    assert [r.stage for r in resumed] == [*pipeline.stage_names()[3:], "publish"]
     assert all(r.status == "ok" for r in resumed)
+    assert resumed[-1].counts["snapshot MB"] > 0
     assert current_snapshot(town_copy) != published

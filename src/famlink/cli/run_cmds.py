@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import time
 from pathlib import Path
@@ -52,12 +53,36 @@ def run_pipeline(project: Project, stages: list[str] | None, *,
     for result in results:
         (_print_line if quiet else _print_result)(result)
     if results and all(r.ok for r in results):
-        name = publish(project).name
+        name = _publish_logged(project).name
         if not quiet:
             console.print(f"Published {name}: the web app now reads this run.")
     else:
         console.print("Nothing published: the previous snapshot goes on serving.")
     return results
+
+
+def _publish_logged(project: Project) -> Path:
+    """Publish, with a ``publish`` line in the run log after the run's stages."""
+    started, clock = dt.datetime.now(), time.perf_counter()
+    status, problem, path = "crashed", "", None
+    try:
+        path = publish(project)
+        status = "ok"
+        return path
+    except BaseException as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        con = connect(project.warehouse_path)
+        try:
+            last = run_log.recent(con, 1)
+            if last:
+                counts = {"snapshot MB": path.stat().st_size // 2**20} if path else {}
+                run_log.record(con, run_log.StageRun(
+                    last[-1].run_id, last[-1].seq + 1, "publish", started,
+                    time.perf_counter() - clock, status, counts, problem))
+        finally:
+            con.close()
 
 
 def _print_line(result: StageResult) -> None:
