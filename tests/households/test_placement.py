@@ -28,7 +28,7 @@ def test_a_baby_with_no_address_lives_with_the_mother_whose_claim_names_it(
     assert street.family_of("BABY") == {"MUM": "parent", "DAD": "parent", "BABY": "child"}
     uprn, reason = street.current("BABY")
     assert uprn == "100"
-    assert reason.startswith("no address of their own still counts; lives with MUM, "
+    assert reason.startswith("no address of their own; lives with MUM, "
                              "their parent (claims event_ref C1")
     span = street.query("SELECT start_date, end_date FROM residence_spans "
                         "WHERE person_id = 'BABY'")
@@ -72,7 +72,36 @@ def test_a_school_leaver_stays_at_home_while_the_parents_are_there(street: Stree
     assert street.family_of("TEEN")["TEEN"] == "child"
     assert street.query("SELECT start_date, end_date FROM residence_spans "
                         "WHERE person_id = 'TEEN'") == [(dt.date(2023, 1, 19), None)]
-    assert "seen here until 2025-01-18" in street.current("TEEN")[1]
+    assert street.current("TEEN")[1] == (
+        "no address still counts (last seen here on 2023-01-19); lives with DAD, "
+        "who lived with them there on 2023-01-19")
+
+
+def test_a_child_seen_at_home_before_the_parents_moved_moves_with_them(
+        street: Street) -> None:
+    street.person("MUM", "1990-02-02", "JONES")
+    street.person("DAD", "1988-07-07", "JONES")
+    for pid in ("MUM", "DAD"):
+        street.row(pid, "council_tax", "2018-01-01", "100", end="2026-02-28")
+        street.row(pid, "council_tax", "2026-03-01", "200")
+    street.person("KID", "2015-05-01", "JONES")
+    street.row("KID", "census", "2026-01-15", "100")
+    street.person("MA", "1990-02-02", "SMITH")  # here the father moves out, the mother stays
+    street.person("PA", "1988-07-07", "SMITH")
+    street.row("MA", "council_tax", "2018-01-01", "300")
+    street.row("PA", "council_tax", "2018-01-01", "300", end="2026-02-28")
+    street.row("PA", "council_tax", "2026-03-01", "400")
+    street.person("TOT", "2015-05-01", "SMITH")
+    street.row("TOT", "census", "2026-01-15", "300")
+    street.run()
+    assert street.household_of("KID") == {"MUM", "DAD", "KID"}
+    assert street.query("SELECT dwelling_key, start_date, end_date FROM residence_spans "
+                        "WHERE person_id = 'KID' ORDER BY start_date") == [
+        ("U100", dt.date(2026, 1, 15), dt.date(2026, 2, 28)),
+        ("U200", dt.date(2026, 3, 1), None)]
+    assert street.current("KID")[1].startswith(
+        "last seen at 100 STREET on 2026-01-15, since left by their carers; lives with DAD")
+    assert street.household_of("TOT") == {"MA", "TOT"}
 
 
 def test_a_child_moves_with_the_parents_and_not_with_one_who_left(street: Street) -> None:
@@ -98,5 +127,6 @@ def test_a_child_moves_with_the_parents_and_not_with_one_who_left(street: Street
                         "WHERE person_id = 'KID' ORDER BY start_date") == [
         ("U100", dt.date(2022, 6, 1), dt.date(2024, 5, 31)),
         ("U200", dt.date(2025, 1, 1), None)]
-    assert "seen at another address until 2024-05-31" in street.current("KID")[1]
+    assert "no address still counts (last seen at 100 STREET on 2022-06-01)" in \
+        street.current("KID")[1]
     assert street.household_of("TOT") == set()

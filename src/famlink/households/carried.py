@@ -31,34 +31,39 @@ def _votes_sql(as_of: dt.date, s: HouseholdSettings) -> str:
         WITH now AS (SELECT * FROM residence_spans WHERE end_date IS NULL),
         last AS (SELECT * FROM residence_spans
                  QUALIFY row_number() OVER (PARTITION BY person_id
-                                            ORDER BY end_date DESC, start_date DESC) = 1),
-        lost AS (
+                                            ORDER BY end_date DESC NULLS FIRST,
+                                                     start_date DESC) = 1),
+        seen AS (SELECT person_id, dwelling_key, max(seen_date) AS seen_date
+                 FROM _tmp_households_evidence GROUP BY ALL),
+        young AS (
             SELECT p.person_id, p.date_of_birth, l.dwelling_key AS last_key,
-                   l.start_date AS last_start, l.end_date AS last_end
+                   l.start_date AS last_start, l.end_date AS last_end,
+                   l.end_date IS NULL AND l.dwelling_key IS NOT NULL AS is_housed,
+                   coalesce(e.seen_date, l.start_date) AS last_seen
             FROM persons p LEFT JOIN last l USING (person_id)
+            LEFT JOIN seen e USING (person_id, dwelling_key)
             WHERE p.date_of_birth > DATE {d} - INTERVAL {int(s.young_adult_age)} YEAR
-              AND p.date_of_birth <= DATE {d}
-              AND p.person_id NOT IN (SELECT person_id FROM now)),
+              AND p.date_of_birth <= DATE {d}),
         lived_with AS (
-            SELECT l.person_id, o.person_id AS carer_id,
-                   'lived with them at their last address until ' || strftime(l.last_end,
-                   '%Y-%m-%d') AS why
-            FROM lost l JOIN residence_spans o
-              ON o.dwelling_key = l.last_key AND o.person_id <> l.person_id
-             AND o.start_date <= l.last_end AND coalesce(o.end_date, DATE {d}) >= l.last_end
+            SELECT y.person_id, o.person_id AS carer_id,
+                   'who lived with them there on ' || strftime(y.last_seen, '%Y-%m-%d') AS why
+            FROM young y JOIN residence_spans o
+              ON o.dwelling_key = y.last_key AND o.person_id <> y.person_id
+             AND o.start_date <= y.last_seen
+             AND coalesce(o.end_date, DATE {d}) >= y.last_seen
             JOIN persons a ON a.person_id = o.person_id
-            WHERE date_diff('year', a.date_of_birth, l.date_of_birth) BETWEEN {int(lo)}
+            WHERE date_diff('year', a.date_of_birth, y.date_of_birth) BETWEEN {int(lo)}
                   AND {int(hi)}),
         stated AS (
-            SELECT l.person_id, s.person_id_a AS carer_id,
+            SELECT y.person_id, s.person_id_a AS carer_id,
                    'their parent (' || s.evidence || ')' AS why
-            FROM lost l JOIN _tmp_households_stated s
-              ON s.person_id_b = l.person_id AND s.relationship = 'parent'),
+            FROM young y JOIN _tmp_households_stated s
+              ON s.person_id_b = y.person_id AND s.relationship = 'parent'
+            WHERE NOT y.is_housed),
         carers AS (SELECT person_id, carer_id, min(why) AS why FROM (
                        SELECT * FROM lived_with UNION ALL SELECT * FROM stated) GROUP BY ALL)
-        SELECT l.person_id, l.last_key, l.last_end, l.date_of_birth, c.carer_id, c.why,
-               n.dwelling_key, n.start_date AS carer_since
-        FROM lost l JOIN carers c USING (person_id)
+        SELECT y.*, c.carer_id, c.why, n.dwelling_key, n.start_date AS carer_since
+        FROM young y JOIN carers c USING (person_id)
         JOIN now n ON n.person_id = c.carer_id
     """
 
@@ -68,8 +73,9 @@ CREATE OR REPLACE TEMP TABLE _tmp_households_carried AS
 WITH tally AS (
     SELECT person_id, dwelling_key, count(DISTINCT carer_id) AS votes,
            dwelling_key = any_value(last_key) AS is_last_home, any_value(last_key) AS last_key,
-           any_value(last_end) AS last_end, any_value(date_of_birth) AS date_of_birth,
-           min(carer_since) AS carer_since,
+           any_value(last_start) AS last_start, any_value(last_end) AS last_end,
+           any_value(last_seen) AS last_seen, any_value(is_housed) AS is_housed,
+           any_value(date_of_birth) AS date_of_birth, min(carer_since) AS carer_since,
            arg_min(carer_id, carer_id) AS carer_id, arg_min(why, carer_id) AS why
     FROM _tmp_households_votes GROUP BY person_id, dwelling_key),
 ranked AS (
@@ -77,27 +83,40 @@ ranked AS (
            lead((votes, is_last_home)) OVER w = (votes, is_last_home) AS tied
     FROM tally WINDOW w AS (PARTITION BY person_id ORDER BY votes DESC, is_last_home DESC,
                                                          dwelling_key))
-SELECT person_id, dwelling_key, last_key, last_end, carer_id, why,
-       greatest(CAST(last_end + INTERVAL 1 DAY AS DATE), carer_since, date_of_birth)
-           AS start_date
-FROM ranked WHERE rank = 1 AND NOT coalesce(tied, false)
+SELECT person_id, dwelling_key, last_key, last_start, last_end, last_seen, is_housed,
+       carer_id, why,
+       CASE WHEN is_housed THEN carer_since
+            ELSE greatest(CAST(last_end + INTERVAL 1 DAY AS DATE), carer_since, date_of_birth)
+            END AS start_date
+FROM ranked
+WHERE rank = 1 AND NOT coalesce(tied, false)
+  AND (NOT is_housed OR NOT is_last_home AND carer_since > last_seen
+                        AND carer_since > last_start)
 """
 
 
 def carry(con: duckdb.DuckDBPyConnection, as_of: dt.date, s: HouseholdSettings) -> None:
-    """Extend or add residence_spans for young people placed with their carers."""
+    """Extend, end or add residence_spans for young people placed with their carers: those
+    with no residence on ``as_of``, and those whose carers all moved out after the young
+    person was last seen at home."""
     con.execute(_votes_sql(as_of, s))
     con.execute(PICK_SQL)
     con.execute("""
-        UPDATE residence_spans r SET end_date = NULL FROM _tmp_households_carried c
-        WHERE r.person_id = c.person_id AND r.dwelling_key = c.dwelling_key
-          AND c.dwelling_key = c.last_key AND r.end_date = c.last_end
+        UPDATE residence_spans r
+        SET end_date = CASE WHEN c.is_housed THEN CAST(c.start_date - INTERVAL 1 DAY AS DATE)
+                       END
+        FROM _tmp_households_carried c
+        WHERE r.person_id = c.person_id AND r.dwelling_key = c.last_key
+          AND r.end_date IS NOT DISTINCT FROM c.last_end
+          AND (c.is_housed OR c.dwelling_key = c.last_key)
     """)
     con.execute("""
         INSERT INTO residence_spans
         SELECT person_id, dwelling_key, start_date, NULL FROM _tmp_households_carried
         WHERE last_key IS NULL OR dwelling_key <> last_key
     """)
+    con.execute("DELETE FROM current_addresses WHERE person_id IN "
+                "(SELECT person_id FROM _tmp_households_carried)")
     con.execute(CURRENT_SQL, [as_of])
 
 
@@ -109,12 +128,15 @@ WITH a AS (SELECT dwelling_key, any_value(uprn) AS uprn,
            FROM address_history GROUP BY dwelling_key)
 SELECT c.person_id, c.dwelling_key, a.uprn, a.address, a.postcode, CAST(? AS DATE),
        NULL, NULL,
-       'no address of their own still counts' || CASE
-           WHEN c.dwelling_key = c.last_key THEN ' (seen here until '
-                || strftime(c.last_end, '%Y-%m-%d') || ')'
-           WHEN c.last_key IS NOT NULL THEN ' (seen at another address until '
-                || strftime(c.last_end, '%Y-%m-%d') || ')' ELSE '' END || '; lives with '
-       || c.carer_id || ', ' || c.why
+       CASE WHEN c.is_housed THEN 'last seen at ' || coalesce(l.address, c.last_key) || ' on '
+                || strftime(c.last_seen, '%Y-%m-%d') || ', since left by their carers'
+            WHEN c.dwelling_key = c.last_key THEN 'no address still counts (last seen here on '
+                || strftime(c.last_seen, '%Y-%m-%d') || ')'
+            WHEN c.last_key IS NOT NULL THEN 'no address still counts (last seen at '
+                || coalesce(l.address, c.last_key) || ' on ' || strftime(c.last_seen, '%Y-%m-%d')
+                || ')'
+            ELSE 'no address of their own' END
+       || '; lives with ' || c.carer_id || ', ' || c.why
 FROM _tmp_households_carried c LEFT JOIN a USING (dwelling_key)
-WHERE c.person_id NOT IN (SELECT person_id FROM current_addresses)
+LEFT JOIN a l ON l.dwelling_key = c.last_key
 """

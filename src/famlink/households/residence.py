@@ -92,6 +92,26 @@ def build_evidence(con: duckdb.DuckDBPyConnection, project: Project, as_of: dt.d
     con.execute("CREATE OR REPLACE TEMP TABLE _tmp_households_evidence AS "
                 "SELECT * FROM _tmp_households_rows WHERE dwelling_key IS NOT NULL")
     place_postcode_rows(con)
+    con.execute(RETURNS_SQL)
+
+
+RETURNS_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_households_evidence AS
+WITH dated AS (SELECT * FROM _tmp_households_evidence
+               WHERE NOT is_period AND start_date IS NOT NULL),
+prev AS (
+    SELECT e.record_id, e.person_id, e.dwelling_key, e.start_date, max(h.seen_date) AS prev_here
+    FROM dated e JOIN _tmp_households_evidence h
+      ON h.person_id = e.person_id AND h.dwelling_key = e.dwelling_key
+     AND h.seen_date < e.start_date
+    GROUP BY ALL),
+returns AS (
+    SELECT DISTINCT p.record_id FROM prev p JOIN _tmp_households_evidence o
+      ON o.person_id = p.person_id AND o.dwelling_key <> p.dwelling_key AND NOT o.is_placed
+     AND o.start_date > p.prev_here AND o.start_date < p.start_date)
+SELECT e.*, e.record_id IN (SELECT record_id FROM returns) AS is_return
+FROM _tmp_households_evidence e
+"""
 
 
 def place_postcode_rows(con: duckdb.DuckDBPyConnection) -> None:
@@ -124,7 +144,7 @@ def place_postcode_rows(con: duckdb.DuckDBPyConnection) -> None:
                      FROM _tmp_households_evidence GROUP BY ALL)
         SELECT pc.person_id, pc.record_id, pc.feed, pc.reliability, x.key, w.uprn, w.address,
                pc.postcode, pc.start_date, pc.seen_date, pc.valid_to, pc.is_period, pc.is_open,
-               true
+               true AS is_placed
         FROM pc JOIN placed x USING (record_id) JOIN dwelling w ON w.dwelling_key = x.key
     """)
 
@@ -158,7 +178,9 @@ def _winners_sql(days: int) -> str:
                                                             ev.start_date) + ev.reliability
                             ELSE date_diff('day', DATE '1900-01-01',
                                            least(ev.seen_date, bp.at_date))
-                                 + ev.reliability * {int(days)} END) AS score
+                                 + ev.reliability * {int(days)}
+                                 - CASE WHEN ev.is_return THEN {int(days)} ELSE 0 END
+                            END) AS score
             FROM bp JOIN ev ON ev.person_id = bp.person_id
                            AND ev.start_date <= bp.at_date AND bp.at_date <= ev.valid_to
             GROUP BY ALL)
@@ -229,5 +251,6 @@ def _said(ev: str) -> str:
             f"|| ' ' || strftime({ev}.start_date, '%Y-%m-%d') || ' to ' "
             f"|| strftime({ev}.seen_date, '%Y-%m-%d') ELSE 'seen on ' || {ev}.feed || ' ' "
             f"|| strftime({ev}.seen_date, '%Y-%m-%d') END || CASE WHEN {ev}.is_placed "
-            "THEN ', postcode only' ELSE '' END || ' (reliability ' "
+            f"THEN ', postcode only' ELSE '' END || CASE WHEN {ev}.is_return "
+            "THEN ', back at an address left earlier' ELSE '' END || ' (reliability ' "
             f"|| round({ev}.reliability, 2) || ')'")
