@@ -72,6 +72,11 @@ def test_a_school_leaver_stays_at_home_while_the_parents_are_there(street: Stree
     assert street.family_of("TEEN")["TEEN"] == "child"
     assert street.query("SELECT start_date, end_date FROM residence_spans "
                         "WHERE person_id = 'TEEN'") == [(dt.date(2023, 1, 19), None)]
+    street.person("LEFT", "2007-09-01", "JONES")  # seen since at a postcode new to them
+    street.row("LEFT", "census", "2023-01-19", "100", postcode="NB1 1AA")
+    street.row("LEFT", "ed", "2025-06-01", None, postcode="NB9 9ZZ")
+    street.run()
+    assert street.household_of("LEFT") == set()
     assert street.current("TEEN")[1] == (
         "no address still counts (last seen here on 2023-01-19); lives with DAD, "
         "who lived with them there on 2023-01-19")

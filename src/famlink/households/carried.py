@@ -35,6 +35,15 @@ def _votes_sql(as_of: dt.date, s: HouseholdSettings) -> str:
                                                      start_date DESC) = 1),
         seen AS (SELECT person_id, dwelling_key, max(seen_date) AS seen_date
                  FROM _tmp_households_evidence GROUP BY ALL),
+        moved_on AS (  -- since last seen at home, a row at a postcode new to them
+            SELECT DISTINCT l.person_id FROM last l
+            JOIN seen e USING (person_id, dwelling_key)
+            JOIN _tmp_households_rows r ON r.person_id = l.person_id
+             AND r.start_date > e.seen_date AND r.postcode IS NOT NULL
+            WHERE r.postcode NOT IN (
+                SELECT h.postcode FROM _tmp_households_evidence h
+                WHERE h.postcode IS NOT NULL AND (h.dwelling_key = l.dwelling_key
+                      OR h.person_id = l.person_id AND h.start_date <= e.seen_date))),
         young AS (
             SELECT p.person_id, p.date_of_birth, l.dwelling_key AS last_key,
                    l.start_date AS last_start, l.end_date AS last_end,
@@ -43,7 +52,8 @@ def _votes_sql(as_of: dt.date, s: HouseholdSettings) -> str:
             FROM persons p LEFT JOIN last l USING (person_id)
             LEFT JOIN seen e USING (person_id, dwelling_key)
             WHERE p.date_of_birth > DATE {d} - INTERVAL {int(s.young_adult_age)} YEAR
-              AND p.date_of_birth <= DATE {d}),
+              AND p.date_of_birth <= DATE {d}
+              AND p.person_id NOT IN (SELECT person_id FROM moved_on)),
         lived_with AS (
             SELECT y.person_id, o.person_id AS carer_id,
                    'who lived with them there on ' || strftime(y.last_seen, '%Y-%m-%d') AS why

@@ -68,9 +68,14 @@ def build_evidence(con: duckdb.DuckDBPyConnection, project: Project, as_of: dt.d
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _tmp_households_rows AS
         WITH dated AS ({_dates_sql(con, project)}),
-        active AS (SELECT m.person_id, max(r.event_date) AS last_active
-                   FROM person_membership m JOIN person_records r USING (record_id)
-                   WHERE r.event_date <= DATE {d} GROUP BY ALL)
+        mine AS (SELECT m.person_id, r.event_date, r.postcode, {key} IS NOT NULL AS has_key
+                 FROM person_membership m JOIN person_records r USING (record_id)
+                 WHERE r.event_date <= DATE {d}),
+        active AS (  -- a row at a postcode new to the person does not show them still home
+            SELECT person_id, max(event_date) AS last_active FROM mine
+            WHERE postcode IS NULL OR (person_id, postcode) IN (
+                SELECT (person_id, postcode) FROM mine WHERE has_key)
+            GROUP BY ALL)
         SELECT m.person_id, r.record_id, r.feed, coalesce(r.feed_reliability, 0.5) AS reliability,
                {key} AS dwelling_key, {uprn} AS uprn, r.address_norm AS address, r.postcode,
                least(d.start_date, DATE {d}) AS start_date,
