@@ -43,10 +43,12 @@ def test_a_postcode_only_row_is_placed_with_the_family_of_that_surname(street: S
     street.row("NEIGHBOUR", "council_tax", "2020-01-01", "101", postcode="NB1 1AA")
     street.person("BABY", "2024-10-01", "JONES")
     street.row("BABY", "ed", "2026-02-01", None, postcode="NB1 1AA")
+    street.person("SLIP", "2023-10-01", "JONSE")  # a typing slip in the surname
+    street.row("SLIP", "ed", "2026-03-01", None, postcode="NB1 1AA")
     street.person("STRANGER", "2024-10-01", "GREEN")  # no one called GREEN lives there
     street.row("STRANGER", "ed", "2026-02-01", None, postcode="NB1 1AA")
     street.run()
-    assert street.household_of("BABY") == {"MUM", "DAD", "BABY"}
+    assert street.household_of("BABY") == {"MUM", "DAD", "BABY", "SLIP"}
     uprn, reason = street.current("BABY")
     assert uprn == "100"
     assert "seen on ed 2026-02-01, postcode only" in reason

@@ -122,8 +122,9 @@ FROM _tmp_households_evidence e
 def place_postcode_rows(con: duckdb.DuckDBPyConnection) -> None:
     """Rows with a postcode but no address (an A&E attendance, a baby's first record) become
     evidence for a dwelling at that postcode: the person's own dwelling there if they have one
-    on another row, else the one dwelling there where someone of the same surname lived on the
-    row's date. A row that fits no dwelling, or more than one, is left out."""
+    on another row, else the one dwelling there where someone of the same surname (give or take
+    a typing slip) lived on the row's date. A row that fits no dwelling, or more than one, is
+    left out."""
     con.execute("""
         INSERT INTO _tmp_households_evidence
         WITH pc AS (
@@ -140,7 +141,8 @@ def place_postcode_rows(con: duckdb.DuckDBPyConnection) -> None:
             FROM pc JOIN _tmp_households_evidence e
               ON e.postcode = pc.postcode AND e.person_id <> pc.person_id
              AND e.start_date <= pc.start_date AND pc.start_date <= e.valid_to
-            JOIN persons k ON k.person_id = e.person_id AND upper(k.surname) = pc.surname
+            JOIN persons k ON k.person_id = e.person_id
+             AND jaro_winkler_similarity(upper(k.surname), pc.surname) >= 0.9
             WHERE pc.record_id NOT IN (SELECT record_id FROM own)
             GROUP BY ALL HAVING count(DISTINCT e.dwelling_key) = 1),
         placed AS (SELECT * FROM own UNION ALL SELECT * FROM kin),
