@@ -9,8 +9,10 @@ moved since, the child with them) and the parents a feed states (a dependant on 
 child whose mother social care names), each a vote for the dwelling where they live on the
 as-of date. The dwelling with the most votes wins, the child's last home breaking a tie; a
 tie it does not break (parents now living apart, neither of them at the old home) places no
-one. The carried span starts the day after the child's last span, or when the carer arrived,
-and ``current_addresses`` says whom the child was placed with.
+one. The same holds for a young person still housed at an address that all their carers left
+after they were last seen there; one seen since at a postcode new to them has moved on by
+themselves and is not carried. The carried span starts the day after the child's last span,
+or when the carers arrived, and ``current_addresses`` says whom the child was placed with.
 """
 
 from __future__ import annotations
