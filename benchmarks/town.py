@@ -9,6 +9,7 @@ the gazetteer. Results are printed and written to benchmarks/out/town-*.json.
 
     .venv/bin/python benchmarks/town.py                 # 10,000 and 100,000 people
     .venv/bin/python benchmarks/town.py 1000000         # slow: about 6M feed records
+    .venv/bin/python benchmarks/town.py 100000 --households-only   # reuse a built town
 """
 
 from __future__ import annotations
@@ -65,6 +66,14 @@ def run_stages(root: Path, logs: Path) -> dict[str, Any]:
     return steps
 
 
+def score_groups(con: duckdb.DuckDBPyConnection, root: Path) -> dict[str, Any]:
+    """Households and families on the as-of date against the town's truth."""
+    return {g.what.split()[0]: {
+        "people": g.people, "precision": round(g.precision, 4),
+        "recall": round(g.recall, 4), "f1": round(g.f1, 4), "ari": round(g.ari, 4)}
+        for g in evaluate_households(con, root / "truth", as_of_date(load_project(root)))}
+
+
 def score_project(root: Path) -> dict[str, Any]:
     con = duckdb.connect(str(root / "warehouse" / "famlink.duckdb"), read_only=True)
     try:
@@ -74,10 +83,7 @@ def score_project(root: Path) -> dict[str, Any]:
         scores["addresses"] = {s.feed: {"rows": s.rows, "matched_share": s.matched_share,
                                         "precision": s.precision, "recall": s.recall}
                                for s in evaluate_addresses(con, root / "truth")}
-        scores["groups"] = {g.what.split()[0]: {
-            "people": g.people, "precision": round(g.precision, 4),
-            "recall": round(g.recall, 4), "f1": round(g.f1, 4), "ari": round(g.ari, 4)}
-            for g in evaluate_households(con, root / "truth", as_of_date(load_project(root)))}
+        scores["groups"] = score_groups(con, root)
         return scores
     finally:
         con.close()
@@ -99,6 +105,32 @@ def run_size(people: int, seed: int) -> dict[str, Any]:
     result["scores"] = score_project(town_dir(people, seed))
     result["targets"] = TARGETS.get(people, {"f1": 0.98})
     return result
+
+
+def rerun_households(people: int, seed: int) -> dict[str, Any]:
+    """``households`` and ``chronology`` again on a town already built and linked, scored."""
+    root = town_dir(people, seed)
+    if not (root / "warehouse" / "famlink.duckdb").exists():
+        raise SystemExit(f"no town at {root}: run benchmarks/town.py {people} first")
+    logs = OUT / "logs" / root.name
+    steps = {stage: run_measured([FAMLINK, "run", stage, "-p", str(root)],
+                                 logs / f"{stage}.log") for stage in ("households", "chronology")}
+    failed = [name for name, s in steps.items() if s["returncode"]]
+    con = duckdb.connect(str(root / "warehouse" / "famlink.duckdb"), read_only=True)
+    try:
+        groups = score_groups(con, root)
+    finally:
+        con.close()
+    print(f"\n== households again: {people:,} people (seed {seed}) -> {root}")
+    for name, s in steps.items():
+        print(f"  {name:12s} {s['seconds']:8.1f} s  peak {s['peak_rss_mb']:6,} MB  "
+              f"rc={s['returncode']}")
+    for what, g in groups.items():
+        print(f"  {what}: pairwise P {g['precision']:.4f}  R {g['recall']:.4f}  "
+              f"F1 {g['f1']:.4f}  ARI {g['ari']:.4f} over {g['people']:,} people")
+    return {"people": people, "seed": seed, "steps": steps, "failed": failed,
+            "households_chronology_seconds": round(sum(s["seconds"] for s in steps.values()), 2),
+            "groups": groups, "targets": TARGETS.get(people, {})}
 
 
 def show(r: dict[str, Any]) -> None:
@@ -130,13 +162,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--households-only", action="store_true",
+                    help="rerun households and chronology on towns already built, and score")
     args = ap.parse_args(argv)
     runs: list[dict[str, Any]] = []
     results = {"machine": machine(), "runs": runs}
     for people in args.sizes:
+        if args.households_only:
+            runs.append(rerun_households(people, args.seed))
+            continue
         runs.append(run_size(people, args.seed))
         show(runs[-1])
-    print(f"\nwritten {write_json('town', results)}")
+    name = "town-households" if args.households_only else "town"
+    print(f"\nwritten {write_json(name, results)}")
     return results
 
 

@@ -54,9 +54,10 @@ class Street:
     def row(self, pid: str, feed: str, date: str | None, uprn: str | None = None, *,
             end: str | None = None, role: str | None = None, ref: str | None = None,
             person_ref: str | None = None, related: str | None = None,
-            relationship: str | None = None) -> str:
+            relationship: str | None = None, postcode: str | None = None) -> str:
         rid = f"{feed}:{len(self.rows) + 1}"
         self.rows.append({"record_id": rid, "pid": pid, "feed": feed, "uprn": uprn,
+                          "postcode": postcode,
                           "d": dt.date.fromisoformat(date) if date else None,
                           "e": dt.date.fromisoformat(end) if end else None, "r": role,
                           "ref": ref, "p": person_ref, "rp": related, "rel": relationship})
@@ -86,7 +87,8 @@ class Street:
                         [r["record_id"], r["pid"], r["record_id"]])
             con.execute("INSERT INTO person_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [r["record_id"], r["feed"], feed.reliability, r["uprn"],
-                         f"{r['uprn']} STREET" if r["uprn"] else None, None, r["d"], latest,
+                         f"{r['uprn']} STREET" if r["uprn"] else None, r["postcode"], r["d"],
+                         latest,
                          dob, surname])
             con.execute(f"INSERT INTO raw_{r['feed']} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [r["record_id"], r["d"], r["e"], r["d"], r["e"], r["r"], r["ref"],

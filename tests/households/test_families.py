@@ -139,3 +139,37 @@ def test_a_split_family_is_logged(street: Street) -> None:
     assert old in (ids["TWIN1"], ids["TWIN2"])  # one part keeps the ID, the other is new
     events = {e for (e,) in street.query("SELECT event FROM family_id_history")}
     assert {"created", "split"} <= events
+
+
+def test_a_lone_parents_partner_of_the_same_generation_is_a_carer(street: Street) -> None:
+    street.person("MUM", "1988-01-01", "VU")
+    street.person("KID", "2012-01-01", "LE")
+    street.person("NEW", "2000-06-12", "JONES")  # 26: too young to be the child's parent
+    street.person("LODGER", "1999-01-01", "GREEN")
+    for pid in ("MUM", "NEW"):
+        street.row(pid, "council_tax", "2020-01-01", "100")
+    street.row("KID", "census", "2026-01-15", "100")
+    street.run()
+    assert street.family_of("KID") == {"MUM": "parent", "KID": "child", "NEW": "carer"}
+    partner = street.query("SELECT source, evidence FROM person_relationships WHERE "
+                           "person_id_a = 'MUM' AND person_id_b = 'NEW'")
+    assert partner == [("inferred", "lives with the parent and the children, of the parent's "
+                                    "generation")]
+    street.row("LODGER", "council_tax", "2020-01-01", "100")  # two candidates: neither
+    street.run()
+    assert street.family_of("KID") == {"MUM": "parent", "KID": "child"}
+
+
+def test_an_adult_of_unknown_age_is_a_grown_up_childs_parent_only_by_surname(
+        street: Street) -> None:
+    street.person("MUM", None, "TAYLOR")  # on council tax only: an adult, age unknown
+    street.person("SON", "2007-01-24", "TAYLOR")  # 19
+    street.person("FLATMATE", None, "BROWN")
+    street.person("LODGER", "2006-01-01", "GREEN")
+    for pid in ("MUM", "SON"):
+        street.row(pid, "council_tax" if pid == "MUM" else "ed", "2026-01-01", "100")
+    street.row("FLATMATE", "council_tax", "2025-01-01", "200")
+    street.row("LODGER", "ed", "2026-01-01", "200")
+    street.run()
+    assert street.family_of("SON") == {"MUM": "parent", "SON": "child"}
+    assert street.family_of("LODGER") == {}

@@ -53,7 +53,8 @@ def _candidates_sql(s: HouseholdSettings) -> str:
           ON a.household_id = c.household_id AND a.person_id <> c.person_id
         WHERE c.age < {int(s.young_adult_age)}
           AND (a.age - c.age BETWEEN {int(lo)} AND {int(hi)} AND a.age >= {int(s.adult_age)}
-               OR a.age IS NULL AND a.is_adult AND c.age < {int(s.adult_age)})
+               OR a.age IS NULL AND a.is_adult
+                  AND (c.age < {int(s.adult_age)} OR a.surname = c.surname))
     """
 
 
@@ -95,7 +96,8 @@ FROM gen WHERE gap IS NULL OR min_gap IS NULL OR gap <= min_gap + 15
 CARERS_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_families_carers AS
 WITH parents AS (SELECT DISTINCT household_id, parent_id FROM _tmp_families_links)
-SELECT p.household_id, other.person_id AS carer_id, p.parent_id, s.confidence, s.evidence
+SELECT p.household_id, other.person_id AS carer_id, p.parent_id, s.confidence, s.evidence,
+       false AS is_inferred
 FROM parents p
 JOIN _tmp_households_stated s ON s.relationship = 'partner'
      AND p.parent_id IN (s.person_id_a, s.person_id_b)
@@ -105,6 +107,31 @@ JOIN _tmp_families_people other ON other.household_id = p.household_id
 WHERE other.person_id NOT IN (SELECT parent_id FROM _tmp_families_links)
   AND other.person_id NOT IN (SELECT child_id FROM _tmp_families_links)
 """
+
+
+def _inferred_carers_sql(s: HouseholdSettings) -> str:
+    """A lone parent's household with one other adult of the parent's generation, not
+    anyone's parent or child there: the parent's partner, caring for the children."""
+    return f"""
+        INSERT INTO _tmp_families_carers
+        WITH lone AS (
+            SELECT household_id, any_value(parent_id) AS parent_id FROM _tmp_families_links
+            GROUP BY household_id HAVING count(DISTINCT parent_id) = 1),
+        other AS (
+            SELECT l.household_id, o.person_id AS carer_id, l.parent_id
+            FROM lone l JOIN _tmp_families_people o USING (household_id)
+            JOIN _tmp_families_people p ON p.person_id = l.parent_id
+            WHERE o.person_id <> l.parent_id
+              AND o.person_id NOT IN (SELECT child_id FROM _tmp_families_links)
+              AND o.person_id NOT IN (SELECT carer_id FROM _tmp_families_carers)
+              AND (abs(o.age - p.age) < {int(s.parent_age_gap[0])}
+                   OR o.age IS NULL AND o.is_adult)
+              AND (o.age IS NULL OR o.age >= {int(s.adult_age)}))
+        SELECT household_id, any_value(carer_id), any_value(parent_id), 0.5,
+               'lives with the parent and the children, of the parent''s generation', true
+        FROM other WHERE household_id NOT IN (SELECT household_id FROM _tmp_families_carers)
+        GROUP BY household_id HAVING count(*) = 1
+    """
 
 
 def _components(edges: list[tuple[str, str]]) -> dict[str, str]:
@@ -153,6 +180,7 @@ def build_families(con: duckdb.DuckDBPyConnection, as_of: dt.date,
                 "SELECT *, 'stated' AS source FROM _tmp_families_stated UNION ALL "
                 "SELECT *, 'inferred' FROM _tmp_families_inferred")
     con.execute(CARERS_SQL)
+    con.execute(_inferred_carers_sql(s))
     ids, events = assign_person_ids(_family_labels(con, s), _previous(con), prefix="F")
     create_temp_mapping(con, "_tmp_families_ids", "person_id", "family_id", ids)
     _write_members(con)

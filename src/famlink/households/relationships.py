@@ -135,7 +135,10 @@ def build_person_relationships(con: duckdb.DuckDBPyConnection) -> None:
                 UNION ALL {_sharing("parent_id", "child_id", "partner",
                                     "parents of the same child, living together")}
                 UNION ALL {_sharing("child_id", "parent_id", "sibling",
-                                    "children of the same parent, living together")}) i
+                                    "children of the same parent, living together")}
+                UNION ALL SELECT least(carer_id, parent_id), greatest(carer_id, parent_id),
+                                 'partner', 'inferred', confidence, evidence
+                FROM _tmp_families_carers WHERE is_inferred) i
             WHERE NOT EXISTS (SELECT 1 FROM _tmp_households_stated s
                               WHERE s.person_id_a = i.person_id_a
                                 AND s.person_id_b = i.person_id_b

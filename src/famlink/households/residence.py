@@ -61,15 +61,21 @@ def _dates_sql(con: duckdb.DuckDBPyConnection, project: Project) -> str:
 
 def build_evidence(con: duckdb.DuckDBPyConnection, project: Project, as_of: dt.date,
                    settings: HouseholdSettings) -> None:
-    """_tmp_households_evidence: one row per address-bearing record of a linked person."""
+    """_tmp_households_evidence: one row per address-bearing record of a linked person, and
+    per postcode-only record that :func:`place_postcode_rows` can put at a dwelling."""
     key, uprn = _dwelling_sql(table_columns(con, "person_records"))
     d = q(as_of.isoformat())
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _tmp_households_evidence AS
+        CREATE OR REPLACE TEMP TABLE _tmp_households_rows AS
         WITH dated AS ({_dates_sql(con, project)}),
-        active AS (SELECT m.person_id, max(r.event_date) AS last_active
-                   FROM person_membership m JOIN person_records r USING (record_id)
-                   WHERE r.event_date <= DATE {d} GROUP BY ALL)
+        mine AS (SELECT m.person_id, r.event_date, r.postcode, {key} IS NOT NULL AS has_key
+                 FROM person_membership m JOIN person_records r USING (record_id)
+                 WHERE r.event_date <= DATE {d}),
+        active AS (  -- a row at a postcode new to the person does not show them still home
+            SELECT person_id, max(event_date) AS last_active FROM mine
+            WHERE postcode IS NULL OR (person_id, postcode) IN (
+                SELECT (person_id, postcode) FROM mine WHERE has_key)
+            GROUP BY ALL)
         SELECT m.person_id, r.record_id, r.feed, coalesce(r.feed_reliability, 0.5) AS reliability,
                {key} AS dwelling_key, {uprn} AS uprn, r.address_norm AS address, r.postcode,
                least(d.start_date, DATE {d}) AS start_date,
@@ -79,12 +85,74 @@ def build_evidence(con: duckdb.DuckDBPyConnection, project: Project, as_of: dt.d
                     ELSE least(CAST(greatest(d.start_date, a.last_active) + INTERVAL
                                     {int(settings.point_evidence_days)} DAY AS DATE), DATE {d})
                     END AS valid_to,
-               d.is_period, d.end_date IS NULL AND d.is_period AS is_open
+               d.is_period, d.end_date IS NULL AND d.is_period AS is_open,
+               false AS is_placed
         FROM person_records r
         JOIN person_membership m USING (record_id)
         LEFT JOIN dated d USING (record_id)
         LEFT JOIN active a USING (person_id)
-        WHERE {key} IS NOT NULL AND (d.start_date IS NULL OR d.start_date <= DATE {d})
+        WHERE ({key} IS NOT NULL OR r.postcode IS NOT NULL)
+          AND (d.start_date IS NULL OR d.start_date <= DATE {d})
+    """)
+    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_households_evidence AS "
+                "SELECT * FROM _tmp_households_rows WHERE dwelling_key IS NOT NULL")
+    place_postcode_rows(con)
+    con.execute(RETURNS_SQL)
+
+
+RETURNS_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_households_evidence AS
+WITH dated AS (SELECT * FROM _tmp_households_evidence
+               WHERE NOT is_period AND start_date IS NOT NULL),
+prev AS (
+    SELECT e.record_id, e.person_id, e.dwelling_key, e.start_date, max(h.seen_date) AS prev_here
+    FROM dated e JOIN _tmp_households_evidence h
+      ON h.person_id = e.person_id AND h.dwelling_key = e.dwelling_key
+     AND h.seen_date < e.start_date
+    GROUP BY ALL),
+returns AS (
+    SELECT DISTINCT p.record_id FROM prev p JOIN _tmp_households_evidence o
+      ON o.person_id = p.person_id AND o.dwelling_key <> p.dwelling_key AND NOT o.is_placed
+     AND o.start_date > p.prev_here AND o.start_date < p.start_date)
+SELECT e.*, e.record_id IN (SELECT record_id FROM returns) AS is_return
+FROM _tmp_households_evidence e
+"""
+
+
+def place_postcode_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Rows with a postcode but no address (an A&E attendance, a baby's first record) become
+    evidence for a dwelling at that postcode: the person's own dwelling there if they have one
+    on another row, else the one dwelling there where someone of the same surname (give or take
+    a typing slip) lived on the row's date. A row that fits no dwelling, or more than one, is
+    left out."""
+    con.execute("""
+        INSERT INTO _tmp_households_evidence
+        WITH pc AS (
+            SELECT r.*, upper(p.surname) AS surname FROM _tmp_households_rows r
+            JOIN persons p USING (person_id)
+            WHERE r.dwelling_key IS NULL AND r.start_date IS NOT NULL),
+        own AS (
+            SELECT pc.record_id, arg_max(e.dwelling_key, (e.seen_date, e.dwelling_key)) AS key
+            FROM pc JOIN _tmp_households_evidence e
+              ON e.person_id = pc.person_id AND e.postcode = pc.postcode
+            GROUP BY ALL),
+        kin AS (
+            SELECT pc.record_id, min(e.dwelling_key) AS key
+            FROM pc JOIN _tmp_households_evidence e
+              ON e.postcode = pc.postcode AND e.person_id <> pc.person_id
+             AND e.start_date <= pc.start_date AND pc.start_date <= e.valid_to
+            JOIN persons k ON k.person_id = e.person_id
+             AND jaro_winkler_similarity(upper(k.surname), pc.surname) >= 0.9
+            WHERE pc.record_id NOT IN (SELECT record_id FROM own)
+            GROUP BY ALL HAVING count(DISTINCT e.dwelling_key) = 1),
+        placed AS (SELECT * FROM own UNION ALL SELECT * FROM kin),
+        dwelling AS (SELECT dwelling_key, any_value(uprn) AS uprn,
+                            mode(address ORDER BY address) AS address
+                     FROM _tmp_households_evidence GROUP BY ALL)
+        SELECT pc.person_id, pc.record_id, pc.feed, pc.reliability, x.key, w.uprn, w.address,
+               pc.postcode, pc.start_date, pc.seen_date, pc.valid_to, pc.is_period, pc.is_open,
+               true AS is_placed
+        FROM pc JOIN placed x USING (record_id) JOIN dwelling w ON w.dwelling_key = x.key
     """)
 
 
@@ -117,7 +185,9 @@ def _winners_sql(days: int) -> str:
                                                             ev.start_date) + ev.reliability
                             ELSE date_diff('day', DATE '1900-01-01',
                                            least(ev.seen_date, bp.at_date))
-                                 + ev.reliability * {int(days)} END) AS score
+                                 + ev.reliability * {int(days)}
+                                 - CASE WHEN ev.is_return THEN {int(days)} ELSE 0 END
+                            END) AS score
             FROM bp JOIN ev ON ev.person_id = bp.person_id
                            AND ev.start_date <= bp.at_date AND bp.at_date <= ev.valid_to
             GROUP BY ALL)
@@ -187,5 +257,7 @@ def _said(ev: str) -> str:
             f"|| strftime({ev}.start_date, '%Y-%m-%d') WHEN {ev}.is_period THEN {ev}.feed "
             f"|| ' ' || strftime({ev}.start_date, '%Y-%m-%d') || ' to ' "
             f"|| strftime({ev}.seen_date, '%Y-%m-%d') ELSE 'seen on ' || {ev}.feed || ' ' "
-            f"|| strftime({ev}.seen_date, '%Y-%m-%d') END || ' (reliability ' "
+            f"|| strftime({ev}.seen_date, '%Y-%m-%d') END || CASE WHEN {ev}.is_placed "
+            f"THEN ', postcode only' ELSE '' END || CASE WHEN {ev}.is_return "
+            "THEN ', back at an address left earlier' ELSE '' END || ' (reliability ' "
             f"|| round({ev}.reliability, 2) || ')'")

@@ -10,7 +10,7 @@ import duckdb
 
 from famlink.engine import create_temp_table, scalar, table_exists, transaction
 from famlink.errors import FamlinkError
-from famlink.households import families, households, relationships, residence
+from famlink.households import carried, families, households, relationships, residence
 from famlink.link.stable_ids import IdEvent, event_columns
 from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
@@ -37,15 +37,16 @@ def run_households(project: Project, con: duckdb.DuckDBPyConnection,
     settings, as_of = project.settings.households, as_of_date(project)
     run_at = dt.datetime.now().replace(microsecond=0)
     with transaction(con):
-        progress("address history", 0, 4)
+        progress("relationships", 0, 4)
+        relationships.build_stated(con, project)
+        progress("address history", 1, 4)
         residence.build_evidence(con, project, as_of, settings)
         con.execute(residence.ADDRESS_HISTORY_SQL)
         residence.build_spans(con, as_of, settings)
         residence.build_current(con, as_of)
-        progress("households", 1, 4)
+        carried.carry(con, as_of, settings)
+        progress("households", 2, 4)
         hh_events = households.build_households(con, as_of)
-        progress("relationships", 2, 4)
-        relationships.build_stated(con, project)
         progress("families", 3, 4)
         fam_events = families.build_families(con, as_of, settings)
         relationships.build_person_relationships(con)

@@ -1,0 +1,139 @@
+"""People with no address of their own on the as-of date: a baby known only from its mother's
+claim or from A&E with a postcode, a school leaver whose last census is years old."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.households.conftest import Street
+
+
+def _parents(street: Street, uprn: str = "100", postcode: str | None = None) -> None:
+    street.person("MUM", "1990-02-02", "JONES")
+    street.person("DAD", "1988-07-07", "JONES")
+    for pid in ("MUM", "DAD"):
+        street.row(pid, "council_tax", "2020-01-01", uprn, postcode=postcode)
+
+
+def test_a_baby_with_no_address_lives_with_the_mother_whose_claim_names_it(
+        street: Street) -> None:
+    _parents(street)
+    street.person("BABY", "2025-10-01", "JONES")
+    street.row("MUM", "claims", "2025-11-01", None, role="claimant", ref="C1")
+    street.row("BABY", "claims", "2025-11-01", None, role="dependant", ref="C1")
+    street.person("OTHER", "2025-10-01", "JONES")  # no carer known: placed nowhere
+    street.row("OTHER", "ed", "2026-01-01", None)
+    street.run()
+    assert street.household_of("BABY") == {"MUM", "DAD", "BABY"}
+    assert street.family_of("BABY") == {"MUM": "parent", "DAD": "parent", "BABY": "child"}
+    uprn, reason = street.current("BABY")
+    assert uprn == "100"
+    assert reason.startswith("no address of their own; lives with MUM, "
+                             "their parent (claims event_ref C1")
+    span = street.query("SELECT start_date, end_date FROM residence_spans "
+                        "WHERE person_id = 'BABY'")
+    assert span == [(dt.date(2025, 10, 1), None)]  # from birth: the mother was already there
+    assert street.current("OTHER") == (None, None)
+    assert street.household_of("OTHER") == set()
+
+
+def test_a_postcode_only_row_is_placed_with_the_family_of_that_surname(street: Street) -> None:
+    _parents(street, postcode="NB1 1AA")
+    street.person("NEIGHBOUR", "1970-01-01", "BROWN")
+    street.row("NEIGHBOUR", "council_tax", "2020-01-01", "101", postcode="NB1 1AA")
+    street.person("BABY", "2024-10-01", "JONES")
+    street.row("BABY", "ed", "2026-02-01", None, postcode="NB1 1AA")
+    street.person("SLIP", "2023-10-01", "JONSE")  # a typing slip in the surname
+    street.row("SLIP", "ed", "2026-03-01", None, postcode="NB1 1AA")
+    street.person("STRANGER", "2024-10-01", "GREEN")  # no one called GREEN lives there
+    street.row("STRANGER", "ed", "2026-02-01", None, postcode="NB1 1AA")
+    street.run()
+    assert street.household_of("BABY") == {"MUM", "DAD", "BABY", "SLIP"}
+    uprn, reason = street.current("BABY")
+    assert uprn == "100"
+    assert "seen on ed 2026-02-01, postcode only" in reason
+    assert street.household_of("STRANGER") == set()
+
+
+def test_a_postcode_shared_by_two_families_of_one_surname_places_no_one(street: Street) -> None:
+    _parents(street, postcode="NB1 1AA")
+    street.person("COUSIN", "1985-01-01", "JONES")
+    street.row("COUSIN", "council_tax", "2020-01-01", "102", postcode="NB1 1AA")
+    street.person("BABY", "2025-10-01", "JONES")
+    street.row("BABY", "ed", "2026-02-01", None, postcode="NB1 1AA")
+    street.run()
+    assert street.household_of("BABY") == set()
+
+
+def test_a_school_leaver_stays_at_home_while_the_parents_are_there(street: Street) -> None:
+    _parents(street)
+    street.person("TEEN", "2007-09-01", "JONES")
+    street.row("TEEN", "census", "2023-01-19", "100")  # last census: more than two years ago
+    street.run()
+    assert street.household_of("TEEN") == {"MUM", "DAD", "TEEN"}
+    assert street.family_of("TEEN")["TEEN"] == "child"
+    assert street.query("SELECT start_date, end_date FROM residence_spans "
+                        "WHERE person_id = 'TEEN'") == [(dt.date(2023, 1, 19), None)]
+    street.person("LEFT", "2007-09-01", "JONES")  # seen since at a postcode new to them
+    street.row("LEFT", "census", "2023-01-19", "100", postcode="NB1 1AA")
+    street.row("LEFT", "ed", "2025-06-01", None, postcode="NB9 9ZZ")
+    street.run()
+    assert street.household_of("LEFT") == set()
+    assert street.current("TEEN")[1] == (
+        "no address still counts (last seen here on 2023-01-19); lives with DAD, "
+        "who lived with them there on 2023-01-19")
+
+
+def test_a_child_seen_at_home_before_the_parents_moved_moves_with_them(
+        street: Street) -> None:
+    street.person("MUM", "1990-02-02", "JONES")
+    street.person("DAD", "1988-07-07", "JONES")
+    for pid in ("MUM", "DAD"):
+        street.row(pid, "council_tax", "2018-01-01", "100", end="2026-02-28")
+        street.row(pid, "council_tax", "2026-03-01", "200")
+    street.person("KID", "2015-05-01", "JONES")
+    street.row("KID", "census", "2026-01-15", "100")
+    street.person("MA", "1990-02-02", "SMITH")  # here the father moves out, the mother stays
+    street.person("PA", "1988-07-07", "SMITH")
+    street.row("MA", "council_tax", "2018-01-01", "300")
+    street.row("PA", "council_tax", "2018-01-01", "300", end="2026-02-28")
+    street.row("PA", "council_tax", "2026-03-01", "400")
+    street.person("TOT", "2015-05-01", "SMITH")
+    street.row("TOT", "census", "2026-01-15", "300")
+    street.run()
+    assert street.household_of("KID") == {"MUM", "DAD", "KID"}
+    assert street.query("SELECT dwelling_key, start_date, end_date FROM residence_spans "
+                        "WHERE person_id = 'KID' ORDER BY start_date") == [
+        ("U100", dt.date(2026, 1, 15), dt.date(2026, 2, 28)),
+        ("U200", dt.date(2026, 3, 1), None)]
+    assert street.current("KID")[1].startswith(
+        "last seen at 100 STREET on 2026-01-15, since left by their carers; lives with DAD")
+    assert street.household_of("TOT") == {"MA", "TOT"}
+
+
+def test_a_child_moves_with_the_parents_and_not_with_one_who_left(street: Street) -> None:
+    street.person("MUM", "1990-02-02", "JONES")
+    street.person("DAD", "1988-07-07", "JONES")
+    street.row("MUM", "council_tax", "2018-01-01", "100", end="2024-12-31")
+    street.row("MUM", "council_tax", "2025-01-01", "200")
+    street.row("DAD", "council_tax", "2018-01-01", "100", end="2024-12-31")
+    street.row("DAD", "council_tax", "2025-01-01", "200")
+    street.person("KID", "2020-05-01", "JONES")
+    street.row("KID", "ed", "2022-06-01", "100")
+    street.person("TOT", "2021-05-01", "SMITH")  # parents now apart, neither at the old home
+    street.person("MA", "1992-01-01", "SMITH")
+    street.person("PA", "1991-01-01", "SMITH")
+    street.row("TOT", "ed", "2022-06-01", "300")
+    street.row("MA", "council_tax", "2018-01-01", "300", end="2024-12-31")
+    street.row("MA", "council_tax", "2025-01-01", "400")
+    street.row("PA", "council_tax", "2018-01-01", "300", end="2024-12-31")
+    street.row("PA", "council_tax", "2025-01-01", "500")
+    street.run()
+    assert street.household_of("KID") == {"MUM", "DAD", "KID"}
+    assert street.query("SELECT dwelling_key, start_date, end_date FROM residence_spans "
+                        "WHERE person_id = 'KID' ORDER BY start_date") == [
+        ("U100", dt.date(2022, 6, 1), dt.date(2024, 5, 31)),
+        ("U200", dt.date(2025, 1, 1), None)]
+    assert "no address still counts (last seen at 100 STREET on 2022-06-01)" in \
+        street.current("KID")[1]
+    assert street.household_of("TOT") == set()
