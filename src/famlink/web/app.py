@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -10,6 +10,8 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from famlink.errors import FamlinkError
 from famlink.state.db import open_app_state
@@ -73,21 +75,35 @@ def _handlers(app: FastAPI) -> None:
         return _problem(request, 400, str(exc))
 
 
-def _secure_headers(app: FastAPI, secure: bool) -> None:
-    @app.middleware("http")
-    async def headers(request: Request,
-                      call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
-        if secure:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        return response
+class SecureHeaders:
+    """Security headers on every response: a plain ASGI middleware (Starlette's
+    ``BaseHTTPMiddleware`` runs each request in an extra task and costs more than the rest
+    of the middleware stack together)."""
+
+    def __init__(self, app: ASGIApp, secure: bool):
+        self.app, self.secure = app, secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["Content-Security-Policy"] = CSP
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+                if not static:
+                    headers["Cache-Control"] = "no-store"
+                if self.secure:
+                    headers["Strict-Transport-Security"] = "max-age=31536000"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(settings: WebSettings) -> FastAPI:
@@ -111,5 +127,5 @@ def create_app(settings: WebSettings) -> FastAPI:
     for module in (auth, pages, notes, review, quality, audit, export, api, alerts):
         app.include_router(module.router)
     _handlers(app)
-    _secure_headers(app, settings.secure_cookies)
+    app.add_middleware(SecureHeaders, secure=settings.secure_cookies)
     return app
