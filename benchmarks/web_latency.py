@@ -205,7 +205,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     result = {"people": args.people, "users": args.users, "seconds": args.seconds,
               "think_seconds": args.think, "workers": args.workers, "build": build,
               "machine": {**machine(), "load_average_at_start": load_at_start},
-              **summarise(samples, args.seconds, cpu), "load_average_at_end": [round(x, 2) for x in os.getloadavg()]}
+              **summarise(samples, args.seconds, cpu),
+              "load_average_at_end": [round(x, 2) for x in os.getloadavg()]}
     for kind, r in result["per_kind"].items():
         print(f"{kind:<7} n={r['n']:<6} p50 {r['p50_ms']:>7} ms  p95 {r['p95_ms']:>7} ms  "
               f"p99 {r['p99_ms']:>7} ms  errors {r['errors']}  target p95 < "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from famlink.errors import FamlinkError
+from famlink.project import load_project
 from famlink.state.db import open_app_state
 from famlink.web.deps import BadCsrf, NotSignedIn
 from famlink.web.guard import NotAllowed, NotVisible, ReasonRequired
@@ -24,6 +26,7 @@ from famlink.web.settings import WebSettings
 from famlink.web.templating import make_templates, render
 
 STATIC = Path(__file__).parent / "static"
+PROJECT_ENV, SECURE_ENV = "FAMLINK_SERVE_PROJECT", "FAMLINK_SERVE_SECURE"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
@@ -129,3 +132,11 @@ def create_app(settings: WebSettings) -> FastAPI:
     _handlers(app)
     app.add_middleware(SecureHeaders, secure=settings.secure_cookies)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app in each worker process of ``famlink serve --workers N``: the project folder
+    and the cookie setting come from the environment the parent process set."""
+    project = load_project(Path(os.environ[PROJECT_ENV]))
+    return create_app(WebSettings.for_project(project,
+                                              secure_cookies=bool(os.environ.get(SECURE_ENV))))

@@ -202,14 +202,14 @@ class Guard:
             return None
         self.check_family(family_id)
         return OutcomePolicy(self.actor.role, self.access).outcomes(
-            family_outcomes(self.con, family_id))
+            family_outcomes(self.con, family_id, checked=True))
 
     def person_flags(self, person_id: str) -> list[Flag] | None:
         if not self.actor.can("view_outcomes") or not self.tables().has(*OUTCOME_TABLES):
             return None
         self.check_person(person_id)
         return OutcomePolicy(self.actor.role, self.access).flags(
-            person_flags(self.con, person_id))
+            person_flags(self.con, person_id, checked=True))
 
     def alerts(self) -> list[InboxAlert]:
         """The user's inbox; which alerts were shown to whom is the delivery record."""
