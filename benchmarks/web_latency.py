@@ -5,7 +5,8 @@ process, signs in one session per simulated user (as the data team, whose scope 
 town, so every page does its full work), and has the users request person pages, family pages
 and searches in turn, for a fixed time: back to back, or pausing ``--think`` seconds on
 average between requests as people reading pages do. Reports p50/p95/p99
-per page kind, the server's CPU time per request (all its processes, user + system: less
+per page kind (a request answered with anything but 200, or whose connection dropped, counts
+as an error), the server's CPU time per request (all its processes, user + system: less
 sensitive than latency to other work on a shared machine) and the load average, and writes
 benchmarks/out/web-latency-*.json.
 
@@ -124,8 +125,11 @@ async def user(client: httpx.AsyncClient, token: str, items: dict[str, list[Any]
         turn += 1
         path, params = request_for(kind, rng.choice(items[kind]))
         start = time.perf_counter()
-        response = await client.get(path, params=params, headers=headers)
-        out.append((kind, (time.perf_counter() - start) * 1000, response.status_code))
+        try:
+            status = (await client.get(path, params=params, headers=headers)).status_code
+        except httpx.TransportError:  # e.g. a kept-alive connection the server just closed
+            status = 0
+        out.append((kind, (time.perf_counter() - start) * 1000, status))
         if think > 0:  # a person reads the page before the next click
             await asyncio.sleep(rng.expovariate(1 / think))
 
