@@ -68,6 +68,26 @@ def test_sessions_resume_until_idle_expired_or_ended(state):
     assert accounts.resume_session(state, token2, IDLE) is None
 
 
+def test_use_keeps_a_session_alive_but_is_written_at_most_every_30_seconds(state):
+    account = accounts.add_user(state, "alice", "early_help", PASSWORD)
+    token, _ = accounts.start_session(state, account, DAY)
+
+    def last_seen() -> dt.datetime:
+        with state.connect() as conn:
+            return conn.execute(sa.select(Session.last_seen_at)).scalar_one()
+
+    recent = accounts.now() - dt.timedelta(seconds=10)
+    with state.begin() as conn:
+        conn.execute(sa.update(Session).values(last_seen_at=recent))
+    assert accounts.resume_session(state, token, IDLE) is not None
+    assert last_seen() == recent  # used 10 s ago: not written again
+    with state.begin() as conn:
+        conn.execute(sa.update(Session).values(
+            last_seen_at=accounts.now() - dt.timedelta(minutes=29)))
+    assert accounts.resume_session(state, token, IDLE) is not None
+    assert accounts.now() - last_seen() < dt.timedelta(seconds=5)  # touched: idle again
+
+
 def test_reset_and_disable_end_open_sessions(state):
     account = accounts.add_user(state, "alice", "early_help", PASSWORD)
     token, _ = accounts.start_session(state, account, DAY)

@@ -3,6 +3,7 @@ decisions the link stage reads working (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from famlink.link.decisions import current_decisions, open_state, record_decision
@@ -32,3 +33,11 @@ def test_decisions_made_before_the_web_app_survive_its_first_start(state_url):
         ("a:1", "must_not_link")]
     assert current_revision(engine) == "0002"
     engine.dispose()
+
+
+def test_sqlite_state_uses_wal_without_an_fsync_per_commit(state):
+    if state.dialect.name != "sqlite":
+        pytest.skip("a SQLite setting")
+    with state.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL

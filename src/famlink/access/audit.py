@@ -4,6 +4,12 @@ subject and reason, and hash-chained so that editing or deleting an entry is det
 Each entry's hash is SHA-256 over its own fields and the previous entry's hash; ``seq``
 counts up from 1 with no gaps. ``verify`` recomputes the chain: a changed field breaks that
 entry's hash, a deleted entry breaks the sequence or the link to the next one.
+
+Appending is one INSERT: each process remembers the last entry it wrote or read (per
+database) and computes the next link itself, under a lock for its own threads. ``seq`` is
+the primary key, so when another process (a second server worker, the CLI) has appended in
+the meantime the INSERT fails, the head is read again and the entry is chained after it:
+the chain stays one line however many processes write to it.
 """
 
 from __future__ import annotations
@@ -12,17 +18,20 @@ import datetime as dt
 import hashlib
 import json
 import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from famlink.state.models import AuditEntry
 
 GENESIS = "0" * 64
+ATTEMPTS = 50  # other processes appending at the same moment: read the head and try again
 _lock = threading.Lock()
+_heads: weakref.WeakKeyDictionary[Engine, tuple[int, str]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -47,16 +56,19 @@ def _hash_of(e: AuditEntry) -> str:
                       e.detail, e.reason, e.prev_hash)
 
 
-def _append_once(engine: Engine, values: dict[str, Any]) -> AuditEntry:
-    with Session(engine) as session, session.begin():
-        if engine.dialect.name == "postgresql":
-            session.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
-        last = session.execute(select(AuditEntry.seq, AuditEntry.entry_hash)
-                               .order_by(AuditEntry.seq.desc()).limit(1)).first()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        entry = AuditEntry(seq=seq, prev_hash=prev, **values)
-        entry.entry_hash = _hash_of(entry)
-        session.add(entry)
+def _read_head(engine: Engine) -> tuple[int, str]:
+    with engine.connect() as conn:
+        last = conn.execute(select(AuditEntry.seq, AuditEntry.entry_hash)
+                            .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+
+
+def _insert_after(engine: Engine, head: tuple[int, str], values: dict[str, Any]) -> AuditEntry:
+    entry = AuditEntry(seq=head[0] + 1, prev_hash=head[1], **values)
+    entry.entry_hash = _hash_of(entry)
+    row = {c: getattr(entry, c) for c in ("seq", "prev_hash", "entry_hash", *values)}
+    with engine.begin() as conn:
+        conn.execute(insert(AuditEntry), [row])
     return entry
 
 
@@ -64,19 +76,25 @@ def append(engine: Engine, *, username: str, role: str, action: str,
            subject_kind: str | None = None, subject_id: str | None = None,
            detail: dict[str, Any] | None = None, reason: str = "",
            at: dt.datetime | None = None) -> AuditEntry:
-    """Add one entry at the end of the chain (retrying if another process got there first)."""
+    """Add one entry at the end of the chain (reading the head again if another process got
+    there first)."""
     values = {"at": (at or dt.datetime.now(dt.UTC).replace(tzinfo=None)), "username": username,
               "role": role, "action": action, "subject_kind": subject_kind,
               "subject_id": subject_id, "reason": reason.strip(),
               "detail": json.dumps(detail or {}, sort_keys=True, ensure_ascii=False,
                                    default=str)}
-    for attempt in range(5):
-        try:
-            with _lock:
-                return _append_once(engine, values)
-        except IntegrityError:
-            if attempt == 4:
-                raise
+    with _lock:
+        for attempt in range(ATTEMPTS):
+            head = _heads.get(engine) or _read_head(engine)
+            try:
+                entry = _insert_after(engine, head, values)
+            except IntegrityError:
+                _heads.pop(engine, None)
+                if attempt == ATTEMPTS - 1:
+                    raise
+                continue
+            _heads[engine] = (entry.seq, entry.entry_hash)
+            return entry
     raise AssertionError("unreachable")
 
 

@@ -94,6 +94,11 @@ class ScopeCache:
         if snapshot != self._snapshot:
             self._snapshot, self._scopes, self._memo = snapshot, {}, {}
 
+    def has(self, snapshot: Path, role: str, value: str | None) -> bool:
+        """Whether ``get`` would answer from the cache (no query)."""
+        with self._lock:
+            return snapshot == self._snapshot and (role, value) in self._scopes
+
     def get(self, snapshot: Path, con: duckdb.DuckDBPyConnection, role: str, spec: ScopeSpec,
             value: str | None) -> Scope:
         with self._lock:

@@ -4,6 +4,7 @@ portals, their accounts and their audit trail."""
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
 
 import typer
@@ -75,15 +76,28 @@ def create_demo_users(project: Project) -> list[tuple[str, str, str, str]]:
     return made
 
 
-def serve_app(project: Project, host: str, port: int, secure: bool = False) -> None:
+def serve_app(project: Project, host: str, port: int, secure: bool = False,
+              workers: int = 1) -> None:
+    """Serve with ``workers`` processes. The parent makes the signing key and migrates the
+    state database first, so the workers only read both; each worker has its own snapshot
+    connection and scope cache, and they share sessions, throttling and the audit chain
+    through the state database."""
     import uvicorn
 
-    from famlink.web.app import create_app
+    from famlink.state.db import open_app_state
+    from famlink.web.app import PROJECT_ENV, SECURE_ENV, create_app
     from famlink.web.settings import WebSettings
 
-    app = create_app(WebSettings.for_project(project, secure_cookies=secure))
-    console.print(f"famlink is serving {project.root} at http://{host}:{port}/ (Ctrl+C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    settings = WebSettings.for_project(project, secure_cookies=secure)
+    console.print(f"famlink is serving {project.root} at http://{host}:{port}/ with "
+                  f"{workers} worker{'s' if workers > 1 else ''} (Ctrl+C stops)")
+    if workers <= 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return
+    open_app_state(settings.state_url).dispose()
+    os.environ[PROJECT_ENV], os.environ[SECURE_ENV] = str(project.root), "1" if secure else ""
+    uvicorn.run("famlink.web.app:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:
@@ -92,11 +106,13 @@ def register(app: typer.Typer) -> None:
               host: str = typer.Option("127.0.0.1", help="Address to listen on."),
               port: int = typer.Option(8000, help="Port to listen on."),
               secure: bool = typer.Option(False, "--secure-cookies", help="Served over "
-                                          "HTTPS (behind a proxy): secure cookies and HSTS.")
+                                          "HTTPS (behind a proxy): secure cookies and HSTS."),
+              workers: int = typer.Option(1, "--workers", min=1, help="Server processes: "
+                                          "one per core for many users.")
               ) -> None:
         """Serve the web portals and the JSON API from the published snapshot."""
         with friendly_errors():
-            serve_app(project_from(project), host, port, secure)
+            serve_app(project_from(project), host, port, secure, workers)
 
     @app.command()
     def migrate(project: Path | None = ProjectOption) -> None:

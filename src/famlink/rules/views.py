@@ -138,13 +138,24 @@ def _flags(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> 
         fields = dict(zip(FLAG_COLUMNS.split(", "), r, strict=True))
         pid = fields["person_id"]
         flags.append(Flag(**fields, person_name=names.get(pid) if pid else None))
-    for flag in flags:
-        ev = con.execute(
-            f"SELECT {EVIDENCE_COLUMNS} FROM flag_evidence WHERE family_id = ? AND need = ? "
-            "AND (? IS NULL OR person_id = ?) ORDER BY event_date, event_id",
-            [flag.family_id, flag.need, flag.person_id, flag.person_id]).fetchall()
-        flag.evidence = [Evidence(*r) for r in ev]
+    evidence = _evidence(con, sorted({f.family_id for f in flags}))
+    for flag in flags:  # a family's need: all its evidence; a person's: their own
+        flag.evidence = [e for e in evidence.get((flag.family_id, flag.need), [])
+                         if flag.person_id is None or e.person_id == flag.person_id]
     return flags
+
+
+def _evidence(con: duckdb.DuckDBPyConnection,
+              families: list[str]) -> dict[tuple[str, str], list[Evidence]]:
+    """The evidence of every need of these families, in date order: one query a family
+    (by its index), not one a flag."""
+    found: dict[tuple[str, str], list[Evidence]] = {}
+    for family_id in families:
+        for need, *ev in con.execute(
+                f"SELECT need, {EVIDENCE_COLUMNS} FROM flag_evidence WHERE family_id = ? "
+                "ORDER BY event_date, event_id", [family_id]).fetchall():
+            found.setdefault((family_id, need), []).append(Evidence(*ev))
+    return found
 
 
 def _eligibility(con: duckdb.DuckDBPyConnection, family_id: str) -> Eligibility | None:
@@ -185,9 +196,13 @@ def _claim(con: duckdb.DuckDBPyConnection, family_id: str) -> ClaimCheck | None:
     return claim
 
 
-def family_outcomes(con: duckdb.DuckDBPyConnection, family_id: str) -> FamilyOutcomes:
-    require_outcomes(con)
-    require_family(con, family_id)
+def family_outcomes(con: duckdb.DuckDBPyConnection, family_id: str, *,
+                    checked: bool = False) -> FamilyOutcomes:
+    """``checked``: the caller knows the outcome tables and the family are there (the
+    portal's guard), so they are not looked up again."""
+    if not checked:
+        require_outcomes(con)
+        require_family(con, family_id)
     scores = [Score(*r) for r in con.execute(
         "SELECT scenario, score, rank, explanation FROM family_scores WHERE family_id = ? "
         "ORDER BY scenario", [family_id]).fetchall()]
@@ -195,10 +210,12 @@ def family_outcomes(con: duckdb.DuckDBPyConnection, family_id: str) -> FamilyOut
                           _eligibility(con, family_id), scores, _claim(con, family_id))
 
 
-def person_flags(con: duckdb.DuckDBPyConnection, person_id: str) -> list[Flag]:
+def person_flags(con: duckdb.DuckDBPyConnection, person_id: str, *,
+                 checked: bool = False) -> list[Flag]:
     """The needs found about this person, and the family needs their own rows evidence."""
-    require_outcomes(con)
-    require_person(con, person_id)
+    if not checked:
+        require_outcomes(con)
+        require_person(con, person_id)
     return _flags(con, "person_id = ? OR (person_id IS NULL AND EXISTS (SELECT 1 FROM "
                   "flag_evidence v WHERE v.family_id = family_flags.family_id AND v.need = "
                   "family_flags.need AND v.person_id = ?))", [person_id, person_id])

@@ -173,21 +173,33 @@ class LiveSession:
     csrf_token: str
 
 
+TOUCH_EVERY = dt.timedelta(seconds=30)  # last_seen_at is written at most this often
+_RESUME = (select(Session.last_seen_at, Session.expires_at, Session.ended_at,
+                  Session.csrf_token, User.user_id, User.username, User.role,
+                  User.scope_value, User.is_active)
+           .join(User, User.user_id == Session.user_id))
+
+
 def resume_session(engine: Engine, token: str, idle: dt.timedelta) -> LiveSession | None:
-    """The session's account if the session is open, not idle too long and not expired."""
-    at = now()
-    with DbSession(engine) as db, db.begin():
-        found = db.execute(select(Session, User).join(User, User.user_id == Session.user_id)
-                           .where(Session.session_id == _digest(token))).first()
-        if found is None:
+    """The session's account if the session is open, not idle too long and not expired.
+
+    One read per request (a disabled user or an ended session is refused at once); the
+    last-seen time is written only when it is older than ``TOUCH_EVERY``, so the idle limit
+    is kept to within that."""
+    at, digest = now(), _digest(token)
+    with engine.connect() as conn:
+        row = conn.execute(_RESUME.where(Session.session_id == digest)).first()
+        if row is None:
             return None
-        session, user = found
-        if (session.ended_at is not None or not user.is_active or at >= session.expires_at
-                or at - session.last_seen_at > idle):
+        if (row.ended_at is not None or not row.is_active or at >= row.expires_at
+                or at - row.last_seen_at > idle):
             return None
-        if at - session.last_seen_at > dt.timedelta(seconds=30):
-            session.last_seen_at = at  # not on every request: fewer writes
-        return LiveSession(_account(user), session.csrf_token)
+        if at - row.last_seen_at > TOUCH_EVERY:
+            conn.execute(update(Session).where(Session.session_id == digest)
+                         .values(last_seen_at=at))
+            conn.commit()
+    return LiveSession(Account(row.user_id, row.username, row.role, row.scope_value,
+                               row.is_active), row.csrf_token)
 
 
 def end_session(engine: Engine, token: str) -> None:

@@ -32,10 +32,11 @@ def add_note(engine: Engine, kind: str, subject_id: str, body: str, author: str,
 
 
 def notes_for(engine: Engine, kind: str, subject_id: str, role: str) -> list[Note]:
-    """The notes on a subject that ``role`` may read, newest first."""
-    with Session(engine) as db:
-        rows = db.scalars(select(Note).where(Note.subject_kind == kind,
-                                             Note.subject_id == subject_id)
-                          .order_by(Note.created_at.desc(), Note.note_id.desc())).all()
-        db.expunge_all()
-    return [n for n in rows if role in n.visible_to.split(",")]
+    """The notes on a subject that ``role`` may read, newest first (read without an ORM
+    session: every person and family page asks, and most subjects have none)."""
+    table = Note.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(table).where(table.c.subject_kind == kind,
+                                                table.c.subject_id == subject_id)
+                            .order_by(table.c.created_at.desc(), table.c.note_id.desc())).all()
+    return [Note(**row._mapping) for row in rows if role in row.visible_to.split(",")]

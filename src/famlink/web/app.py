@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -10,8 +11,11 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from famlink.errors import FamlinkError
+from famlink.project import load_project
 from famlink.state.db import open_app_state
 from famlink.web.deps import BadCsrf, NotSignedIn
 from famlink.web.guard import NotAllowed, NotVisible, ReasonRequired
@@ -22,6 +26,7 @@ from famlink.web.settings import WebSettings
 from famlink.web.templating import make_templates, render
 
 STATIC = Path(__file__).parent / "static"
+PROJECT_ENV, SECURE_ENV = "FAMLINK_SERVE_PROJECT", "FAMLINK_SERVE_SECURE"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
@@ -73,21 +78,35 @@ def _handlers(app: FastAPI) -> None:
         return _problem(request, 400, str(exc))
 
 
-def _secure_headers(app: FastAPI, secure: bool) -> None:
-    @app.middleware("http")
-    async def headers(request: Request,
-                      call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
-        if secure:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        return response
+class SecureHeaders:
+    """Security headers on every response: a plain ASGI middleware (Starlette's
+    ``BaseHTTPMiddleware`` runs each request in an extra task and costs more than the rest
+    of the middleware stack together)."""
+
+    def __init__(self, app: ASGIApp, secure: bool):
+        self.app, self.secure = app, secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["Content-Security-Policy"] = CSP
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+                if not static:
+                    headers["Cache-Control"] = "no-store"
+                if self.secure:
+                    headers["Strict-Transport-Security"] = "max-age=31536000"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(settings: WebSettings) -> FastAPI:
@@ -111,5 +130,13 @@ def create_app(settings: WebSettings) -> FastAPI:
     for module in (auth, pages, notes, review, quality, audit, export, api, alerts):
         app.include_router(module.router)
     _handlers(app)
-    _secure_headers(app, settings.secure_cookies)
+    app.add_middleware(SecureHeaders, secure=settings.secure_cookies)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app in each worker process of ``famlink serve --workers N``: the project folder
+    and the cookie setting come from the environment the parent process set."""
+    project = load_project(Path(os.environ[PROJECT_ENV]))
+    return create_app(WebSettings.for_project(project,
+                                              secure_cookies=bool(os.environ.get(SECURE_ENV))))

@@ -5,16 +5,21 @@ Routes declare what they need in their signature, once::
     def person_page(pid: str, guard: Annotated[Guard, Allowed("view_person")]) -> ...
 
 and never check roles in their bodies.
+
+Dependencies that do no I/O are ``async``, so they run on the event loop: FastAPI runs every
+plain ``def`` dependency in a worker thread, and each such hop waits for the GIL on a busy
+server. The session look-up (a database read) keeps its thread.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from famlink.state.accounts import LiveSession, resume_session
@@ -34,7 +39,7 @@ class BadCsrf(Exception):
     pass
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -75,7 +80,7 @@ def live_session(request: Request, rt: RuntimeDep) -> LiveSession:
 LiveDep = Annotated[LiveSession, Depends(live_session)]
 
 
-def actor(request: Request, live: LiveDep, rt: RuntimeDep) -> Actor:
+async def actor(request: Request, live: LiveDep, rt: RuntimeDep) -> Actor:
     access = rt.settings.access
     if live.account.role not in access.roles:
         raise NotAllowed(f"role {live.account.role!r} is not in access.yaml")
@@ -108,12 +113,16 @@ CsrfDep = Depends(csrf_checked)
 def Allowed(action: str | None = None) -> Any:
     """A dependency giving a Guard for the user, after checking the role has ``action``."""
 
-    def guard(request: Request, who: ActorDep, rt: RuntimeDep) -> Iterator[Guard]:
+    async def guard(request: Request, who: ActorDep, rt: RuntimeDep) -> AsyncIterator[Guard]:
         if action is not None and not who.can(action):
             raise NotAllowed(f"the {who.role.title} role cannot {action.replace('_', ' ')}")
         snapshot, con = rt.reader.cursor()
         try:
-            yield Guard(who, rt.settings.access, con, snapshot, rt.scopes, rt.state)
+            args = (who, rt.settings.access, con, snapshot, rt.scopes, rt.state)
+            if rt.scopes.has(snapshot, who.account.role, who.account.scope_value):
+                yield Guard(*args)
+            else:  # the first request of this role (and school) on this snapshot
+                yield await run_in_threadpool(Guard, *args)
         finally:
             con.close()
 
@@ -123,7 +132,7 @@ def Allowed(action: str | None = None) -> Any:
 def Permitted(action: str) -> Any:
     """The Actor, after checking the role has ``action`` (for pages without the snapshot)."""
 
-    def check(who: ActorDep) -> Actor:
+    async def check(who: ActorDep) -> Actor:
         if not who.can(action):
             raise NotAllowed(f"the {who.role.title} role cannot {action.replace('_', ' ')}")
         return who

@@ -37,7 +37,7 @@ from famlink.state.models import Note
 from famlink.state.notes import add_note, notes_for
 from famlink.views.family import FamilyView, family_view
 from famlink.views.find import FoundPerson
-from famlink.views.lookup import has
+from famlink.views.lookup import Tables, tables_of
 from famlink.views.person import PersonView, person_view
 from famlink.web.dashboard import Dashboard, build_dashboard
 from famlink.web.pupil import PupilView, pupil_view
@@ -80,6 +80,10 @@ class Guard:
         self.snapshot, self.scopes = snapshot, scopes
         self.scope: Scope = scopes.get(snapshot, con, actor.account.role, actor.role.scope,
                                        actor.account.scope_value)
+
+    def tables(self) -> Tables:
+        """The snapshot's tables, read once per snapshot (a snapshot never changes)."""
+        return self.scopes.remember(self.snapshot, ("tables",), lambda: tables_of(self.con))
 
     def require(self, action: str) -> None:
         if not self.actor.can(action):
@@ -194,18 +198,18 @@ class Guard:
     def family_outcomes(self, family_id: str) -> FamilyOutcomes | None:
         """Needs, eligibility, scores and claim check, for roles that may see them (the
         family page that shows them is already checked and audited)."""
-        if not self.actor.can("view_outcomes") or not has(self.con, *OUTCOME_TABLES):
+        if not self.actor.can("view_outcomes") or not self.tables().has(*OUTCOME_TABLES):
             return None
         self.check_family(family_id)
         return OutcomePolicy(self.actor.role, self.access).outcomes(
-            family_outcomes(self.con, family_id))
+            family_outcomes(self.con, family_id, checked=True))
 
     def person_flags(self, person_id: str) -> list[Flag] | None:
-        if not self.actor.can("view_outcomes") or not has(self.con, *OUTCOME_TABLES):
+        if not self.actor.can("view_outcomes") or not self.tables().has(*OUTCOME_TABLES):
             return None
         self.check_person(person_id)
         return OutcomePolicy(self.actor.role, self.access).flags(
-            person_flags(self.con, person_id))
+            person_flags(self.con, person_id, checked=True))
 
     def alerts(self) -> list[InboxAlert]:
         """The user's inbox; which alerts were shown to whom is the delivery record."""

@@ -18,6 +18,7 @@ MENU = (("view_dashboard", "/", "Dashboard"), ("search", "/search", "Search"),
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.auto_reload = False  # shipped with famlink: no need to stat them per page
     templates.env.filters["pct"] = lambda v: f"{v:.1f}%"
     templates.env.filters["date"] = lambda d: d.isoformat() if d else "-"
     return templates

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from famlink.engine import table_exists
 from famlink.web.deps import ActorDep, Allowed
 from famlink.web.guard import Guard
 from famlink.web.search import SearchForm
@@ -46,8 +45,8 @@ def search(request: Request, guard: Annotated[Guard, Allowed("search")], name: s
 
 def _outcomes(guard: Guard) -> dict[str, bool]:
     """Which outcomes tables the snapshot has (looked up once per snapshot)."""
-    return guard.scopes.remember(guard.snapshot, ("outcome_tables",), lambda: {
-        t: table_exists(guard.con, t) for t in OUTCOME_TABLES})
+    tables = guard.tables()
+    return {t: tables.has(t) for t in OUTCOME_TABLES}
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
