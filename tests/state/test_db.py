@@ -3,7 +3,6 @@ decisions the link stage reads working (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from famlink.link.decisions import current_decisions, open_state, record_decision
@@ -35,9 +34,12 @@ def test_decisions_made_before_the_web_app_survive_its_first_start(state_url):
     engine.dispose()
 
 
-def test_sqlite_state_uses_wal_without_an_fsync_per_commit(state):
-    if state.dialect.name != "sqlite":
-        pytest.skip("a SQLite setting")
-    with state.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+def test_sqlite_state_uses_wal_without_an_fsync_per_commit(tmp_path):
+    # a SQLite setting, so this test runs on SQLite alone (not a skip on PostgreSQL)
+    state = open_app_state(f"sqlite:///{tmp_path / 'state.sqlite'}")
+    try:
+        with state.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    finally:
+        state.dispose()
