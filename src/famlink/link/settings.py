@@ -37,7 +37,12 @@ DEFAULT_BLOCKING = [
     "l.surname_metaphone = r.surname_metaphone AND l.dob = r.dob",
     "l.first_name_canon = r.first_name_canon AND l.surname_metaphone = r.surname_metaphone "
     "AND l.postcode_outward = r.postcode_outward",
+    "l.first_name_canon = r.first_name_canon AND l.surname_metaphone = r.surname_metaphone "
+    "AND l.house_number = r.house_number",
+    "l.first_name_canon = r.first_name_canon AND l.surname_metaphone = r.surname_metaphone "
+    "AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)",
     "l.first_name = r.surname AND l.surname = r.first_name",
+    "l.first_name_metaphone = r.surname_metaphone AND l.surname_metaphone = r.first_name_metaphone",
     "l.first_initial = r.first_initial AND l.postcode = r.postcode",
     "l.first_initial = r.first_initial AND l.uprn = r.uprn",
     "l.first_initial = r.first_initial AND l.dwelling = r.dwelling",

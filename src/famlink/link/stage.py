@@ -44,7 +44,8 @@ SELECT record_id, first_name, middle_names, first_name_canon, first_name_metapho
        list_distinct(list_concat(coalesce(surname_parts, []),
            coalesce(string_split(former_surname, ' '), []))) AS surname_all,
        strftime(date_of_birth, '%Y-%m-%d') AS dob, sex, postcode_key AS postcode,
-       postcode_outward, postcode_sector, coalesce(matched_uprn, uprn) AS uprn,
+       coalesce(postcode_outward, left(postcode_key, 3)) AS postcode_outward, postcode_sector,
+       coalesce(matched_uprn, uprn) AS uprn,
        house_number, address_norm,
        CASE WHEN coalesce(matched_uprn, uprn) IS NOT NULL THEN 'U' || coalesce(matched_uprn, uprn)
             WHEN postcode IS NOT NULL AND coalesce(house_number, house_name) IS NOT NULL
