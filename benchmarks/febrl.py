@@ -31,6 +31,8 @@ TARGETS = {"febrl3": 0.998, "febrl4": 0.999}
 # like FEBRL (values replaced at random, no families): the two constraints that keep twins
 # and fathers and sons apart turned off, and the date the data describes (FEBRL dates of
 # birth run 1900-1999; without it, those over 115 years before today are not trusted).
+# soc_sec_id is mapped as each feed's person_ref in one numbering, as a council would map a
+# client number, so it is match evidence in both runs.
 CONFIGS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "febrl": {"reference_date": "2008-01-01",

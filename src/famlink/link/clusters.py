@@ -8,8 +8,8 @@ Bare connected components over pairwise links merge two people as soon as one we
    are merged best pair first, and only when the two groups do not contradict each other:
    no shared cannot-link group (the people on one incident, claim, tenancy or account, or a
    human must-not-link), no two different valid identifiers of one kind, no dates of birth
-   years apart (unless the groups share an identifier under the same forename: a mistyped or
-   replaced date), no JR beside SR.
+   years apart (unless the groups share a key: an identifier with the forename's initial, so
+   a mistyped or replaced date), no JR beside SR.
 3. Each weak record joins the one group it is best supported by, when that support is clear
    of the next best by ``margin`` and nothing contradicts; weak records left over are then
    merged with each other on the same rules.
@@ -33,7 +33,7 @@ class Record:
     generation: str | None = None
     groups: tuple[str, ...] = ()
     latest_dob: dt.date | None = None  # born no later than this (an adult on an adults' feed)
-    keys: tuple[str, ...] = ()  # identifier with forename: shared, dates of birth may differ
+    keys: tuple[str, ...] = ()  # identifier with initial: shared, dates of birth may differ
 
 
 @dataclass

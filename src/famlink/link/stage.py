@@ -84,7 +84,7 @@ SELECT r.profile_id, any_value(p.nhs_number), any_value(p.upn), any_value(p.ni_n
                 AND p.date_of_birth IS NOT NULL)) AS strong,
        coalesce(list(DISTINCT g.group_key ORDER BY g.group_key)
                 FILTER (WHERE g.group_key IS NOT NULL), []) AS groups,
-       list_filter([f || '|' || any_value(r.first_name_canon) FOR f IN [
+       list_filter([f || '|' || any_value(r.first_initial) FOR f IN [
            'nhs:' || any_value(r.nhs_number), 'upn:' || any_value(r.upn),
            'ni:' || any_value(r.ni_number), any_value(r.person_key)]],
            lambda k: k IS NOT NULL) AS keys
@@ -105,7 +105,8 @@ ADDRESS_AGREES = ("coalesce(l.uprn = r.uprn OR l.dwelling = r.dwelling OR l.post
 # merged directly, whatever its weight, unless an identifier agrees and so does the date of
 # birth, give or take a typo, where both are known (a replaced forename; twins never share an
 # identifier, and a mother's number on her baby's record comes with another date). The
-# clustering lets a shared identifier under one forename outweigh dates of birth years apart.
+# clustering lets a shared identifier with the same first initial outweigh dates of birth
+# years apart.
 FORENAMES_DIFFER = f"""
     l.first_name IS NOT NULL AND r.first_name IS NOT NULL
     AND NOT l.is_initial_only AND NOT r.is_initial_only
