@@ -93,6 +93,11 @@ class Feed(Strict):
     events_before_birth: bool = Field(
         False, description="rows may be about someone not yet born (unborn child protection "
         "plans); otherwise a person must be born by the event date")
+    person_ref_system: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_.-]+$",
+        description="the numbering this feed's person_ref belongs to: the same person_ref "
+                    "in two feeds naming one system is match evidence; default: the feed's "
+                    "own name, so a client number is compared only within its feed")
     distinct_people_within: list[str] = Field(
         default_factory=list,
         description="rows sharing any of these (a field, or 'file') are different people: "

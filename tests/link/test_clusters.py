@@ -95,3 +95,20 @@ def test_a_candidate_that_contradicts_is_no_rival():
     labels = cluster(recs, [(5, "ctax", "dad"), (5, "boy", "ctax")], threshold=8, margin=3,
                      weak_threshold=1)
     assert labels["ctax"] == labels["dad"] and labels["boy"] == "boy"
+
+
+def test_a_shared_identifier_under_one_forename_outweighs_a_wrong_date_of_birth():
+    # one record's date of birth was replaced; its client number and forename agree
+    recs = [strong("a", dob=D(1950, 9, 9), keys=("crm:100234|TAHNI",)),
+            strong("b", dob=D(1923, 11, 10), keys=("crm:100234|TAHNI",)),
+            strong("f", dob=D(1970, 3, 1), keys=("crm:555555|JOHN",)),
+            strong("s", dob=D(1998, 7, 9), keys=("crm:666666|JOHN",))]
+    labels = cluster(recs, [(20, "a", "b"), (25, "f", "s")], threshold=5)
+    assert labels["a"] == labels["b"]
+    assert labels["f"] != labels["s"]  # different numbers: still father and son
+
+
+def test_a_shared_identifier_does_not_lift_the_other_constraints():
+    recs = [strong("a", dob=D(1950, 9, 9), keys=("crm:1|AMY",), groups=("tax:acc1",)),
+            strong("b", dob=D(1923, 11, 10), keys=("crm:1|AMY",), groups=("tax:acc1",))]
+    assert cluster(recs, [(20, "a", "b")], threshold=5) == {"a": "a", "b": "b"}

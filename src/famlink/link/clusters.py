@@ -8,7 +8,8 @@ Bare connected components over pairwise links merge two people as soon as one we
    are merged best pair first, and only when the two groups do not contradict each other:
    no shared cannot-link group (the people on one incident, claim, tenancy or account, or a
    human must-not-link), no two different valid identifiers of one kind, no dates of birth
-   years apart, no JR beside SR.
+   years apart (unless the groups share a key: an identifier with the forename's initial, so
+   a mistyped or replaced date), no JR beside SR.
 3. Each weak record joins the one group it is best supported by, when that support is clear
    of the next best by ``margin`` and nothing contradicts; weak records left over are then
    merged with each other on the same rules.
@@ -32,6 +33,7 @@ class Record:
     generation: str | None = None
     groups: tuple[str, ...] = ()
     latest_dob: dt.date | None = None  # born no later than this (an adult on an adults' feed)
+    keys: tuple[str, ...] = ()  # identifier with initial: shared, dates of birth may differ
 
 
 @dataclass
@@ -43,6 +45,7 @@ class _Group:
     groups: set[str]
     has_strong: bool
     latest_dob: dt.date | None
+    keys: set[str] = field(default_factory=set)
 
 
 def dobs_compatible(a: dt.date, b: dt.date, years: float = 2.0) -> bool:
@@ -69,7 +72,7 @@ class Clusterer:
         return _Group([i], {k: {v} for k, v in r.identifiers.items() if v},
                       {r.dob} if r.dob else set(),
                       {r.generation} if r.generation in ("JR", "SR") else set(), set(r.groups),
-                      r.strong, r.latest_dob)
+                      r.strong, r.latest_dob, set(r.keys))
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -91,7 +94,7 @@ class Clusterer:
             return True
         if _too_young(ga.dobs, gb.latest_dob) or _too_young(gb.dobs, ga.latest_dob):
             return True
-        if self.dob_years is None:
+        if self.dob_years is None or not ga.keys.isdisjoint(gb.keys):
             return False
         return any(not dobs_compatible(x, y, self.dob_years) for x in ga.dobs for y in gb.dobs)
 
@@ -106,6 +109,7 @@ class Clusterer:
         ga.generations |= gb.generations
         ga.groups |= gb.groups
         ga.has_strong = ga.has_strong or gb.has_strong
+        ga.keys |= gb.keys
         ga.latest_dob = min(filter(None, (ga.latest_dob, gb.latest_dob)), default=None)
         self.parent[b] = a
         return a

@@ -20,8 +20,13 @@ from splink.internals.exceptions import SplinkException
 from famlink.errors import FamlinkError
 from famlink.link.settings import MatchingConfig, splink_settings
 
+# The share of pairs that match is estimated from pairs almost surely the same person: an
+# identifier or a feed's own person number agrees, or forename, surname and date of birth.
 LAMBDA_RULES: list[Any] = [
     "l.nhs_number = r.nhs_number",
+    "l.upn = r.upn",
+    "l.ni_number = r.ni_number",
+    "l.person_key = r.person_key",
     "l.first_name = r.first_name AND l.surname = r.surname AND l.dob = r.dob",
 ]
 TF_COLUMNS = ("first_name", "surname")

@@ -32,11 +32,17 @@ DEFAULT_BLOCKING = [
     "l.nhs_number = r.nhs_number",
     "l.upn = r.upn",
     "l.ni_number = r.ni_number",
+    "l.person_key = r.person_key",
     "l.first_name_canon = r.first_name_canon AND l.dob = r.dob",
     "l.surname_metaphone = r.surname_metaphone AND l.dob = r.dob",
     "l.first_name_canon = r.first_name_canon AND l.surname_metaphone = r.surname_metaphone "
     "AND l.postcode_outward = r.postcode_outward",
+    "l.first_name_canon = r.first_name_canon AND l.surname_metaphone = r.surname_metaphone "
+    "AND l.house_number = r.house_number",
+    "l.first_name_canon = r.first_name_canon AND l.surname_metaphone = r.surname_metaphone "
+    "AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)",
     "l.first_name = r.surname AND l.surname = r.first_name",
+    "l.first_name_metaphone = r.surname_metaphone AND l.surname_metaphone = r.first_name_metaphone",
     "l.first_initial = r.first_initial AND l.postcode = r.postcode",
     "l.first_initial = r.first_initial AND l.uprn = r.uprn",
     "l.first_initial = r.first_initial AND l.dwelling = r.dwelling",
@@ -192,6 +198,24 @@ def _identifier(column: str) -> cl.CustomComparison:
         cll.NullLevel(column), cll.ExactMatchLevel(column), cll.ElseLevel()])
 
 
+# person_key is a feed's own person_ref prefixed by its numbering (see standardise/people.py):
+# keys of two numberings say nothing; within one, a single character out is a typo, not
+# another person (only for references long enough that one character is not all they say)
+SAME_NUMBERING = "split_part(person_key_l, ':', 1) = split_part(person_key_r, ':', 1)"
+REF_TYPO = ("damerau_levenshtein(person_key_l, person_key_r) = 1 AND "
+            "length(split_part(person_key_l, ':', 2)) >= 5")
+
+
+def _person_key() -> cl.CustomComparison:
+    return cl.CustomComparison(output_column_name="person_key", comparison_levels=[
+        cll.CustomLevel(f"person_key_l IS NULL OR person_key_r IS NULL OR NOT {SAME_NUMBERING}"
+                        ).configure(is_null_level=True),
+        cll.ExactMatchLevel("person_key"),
+        cll.CustomLevel(REF_TYPO, label_for_charts="one character out"),
+        cll.ElseLevel(),
+    ])
+
+
 def _sex() -> cl.CustomComparison:
     return cl.CustomComparison(output_column_name="sex", comparison_levels=[
         cll.NullLevel("sex"), cll.ExactMatchLevel("sex"), cll.ElseLevel()])
@@ -203,7 +227,8 @@ def splink_settings(config: MatchingConfig) -> SettingsCreator:
         link_type="dedupe_only",
         unique_id_column_name="record_id",
         comparisons=[_forename(), _surname(), _dob(), _sex(), _address(),
-                     _identifier("nhs_number"), _identifier("upn"), _identifier("ni_number")],
+                     _identifier("nhs_number"), _identifier("upn"), _identifier("ni_number"),
+                     _person_key()],
         blocking_rules_to_generate_predictions=[*rules],
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,

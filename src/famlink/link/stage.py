@@ -44,20 +44,21 @@ SELECT record_id, first_name, middle_names, first_name_canon, first_name_metapho
        list_distinct(list_concat(coalesce(surname_parts, []),
            coalesce(string_split(former_surname, ' '), []))) AS surname_all,
        strftime(date_of_birth, '%Y-%m-%d') AS dob, sex, postcode_key AS postcode,
-       postcode_outward, postcode_sector, coalesce(matched_uprn, uprn) AS uprn,
+       coalesce(postcode_outward, left(postcode_key, 3)) AS postcode_outward, postcode_sector,
+       coalesce(matched_uprn, uprn) AS uprn,
        house_number, address_norm,
        CASE WHEN coalesce(matched_uprn, uprn) IS NOT NULL THEN 'U' || coalesce(matched_uprn, uprn)
             WHEN postcode IS NOT NULL AND coalesce(house_number, house_name) IS NOT NULL
             THEN concat_ws('|', coalesce(flat, ''), coalesce(house_number, house_name),
                            postcode) END AS dwelling,
-       nhs_number, upn, ni_number, generation
+       nhs_number, upn, ni_number, person_key, generation
 FROM person_records
 """
 PROFILE_COLUMNS = (
     "first_name", "middle_names", "first_name_canon", "first_name_metaphone", "first_initial",
     "is_initial_only", "surname", "surname_metaphone", "surname_all", "dob", "sex", "postcode",
     "postcode_outward", "postcode_sector", "uprn", "house_number", "address_norm", "dwelling",
-    "nhs_number", "upn", "ni_number", "generation")
+    "nhs_number", "upn", "ni_number", "person_key", "generation")
 # Identical records collapse into one profile, except a second identical record in one
 # cannot-link group (two "MR J SMITH" on one council tax account are two people).
 LINK_RECORDS_SQL = f"""
@@ -82,16 +83,31 @@ SELECT r.profile_id, any_value(p.nhs_number), any_value(p.upn), any_value(p.ni_n
                (NOT coalesce(p.is_initial_only, true) AND p.surname IS NOT NULL
                 AND p.date_of_birth IS NOT NULL)) AS strong,
        coalesce(list(DISTINCT g.group_key ORDER BY g.group_key)
-                FILTER (WHERE g.group_key IS NOT NULL), []) AS groups
+                FILTER (WHERE g.group_key IS NOT NULL), []) AS groups,
+       list_filter([f || '|' || any_value(r.first_initial) FOR f IN [
+           'nhs:' || any_value(r.nhs_number), 'upn:' || any_value(r.upn),
+           'ni:' || any_value(r.ni_number), any_value(r.person_key)]],
+           lambda k: k IS NOT NULL) AS keys
 FROM _tmp_link_records r JOIN person_records p USING (record_id)
 LEFT JOIN record_groups g USING (record_id)
 GROUP BY r.profile_id ORDER BY r.profile_id
 """
+IDENTIFIER_AGREES = ("coalesce(l.nhs_number = r.nhs_number OR l.upn = r.upn OR l.ni_number = "
+                     "r.ni_number OR l.person_key = r.person_key, false)")
+# The same dwelling, postcode, or house number and nearly the same address text (a typo in
+# the street or the postcode)
+ADDRESS_AGREES = ("coalesce(l.uprn = r.uprn OR l.dwelling = r.dwelling OR l.postcode = "
+                  "r.postcode OR (l.house_number = r.house_number AND jaro_winkler_similarity("
+                  "l.address_norm, r.address_norm) >= 0.92), false)")
 # Twins share surname, date of birth and address, which together outweigh any forename in a
 # naive Bayes model. A pair whose forenames clearly differ (not the same name, nickname,
 # typo, initial, middle name used as first name, or swapped with the surname) is never
-# merged directly, whatever its weight.
-FORENAMES_DIFFER = """
+# merged directly, whatever its weight, unless an identifier agrees and so does the date of
+# birth, give or take a typo, where both are known (a replaced forename; twins never share an
+# identifier, and a mother's number on her baby's record comes with another date). The
+# clustering lets a shared identifier with the same first initial outweigh dates of birth
+# years apart.
+FORENAMES_DIFFER = f"""
     l.first_name IS NOT NULL AND r.first_name IS NOT NULL
     AND NOT l.is_initial_only AND NOT r.is_initial_only
     AND l.first_name <> r.first_name
@@ -101,13 +117,13 @@ FORENAMES_DIFFER = """
     AND l.first_name <> coalesce(r.surname, '') AND r.first_name <> coalesce(l.surname, '')
     AND NOT contains(' ' || coalesce(r.middle_names, '') || ' ', ' ' || l.first_name || ' ')
     AND NOT contains(' ' || coalesce(l.middle_names, '') || ' ', ' ' || r.first_name || ' ')
+    AND NOT ({IDENTIFIER_AGREES} AND coalesce(damerau_levenshtein(l.dob, r.dob) <= 1, true))
 """
 STRONG = ("({p}.nhs_number IS NOT NULL OR {p}.upn IS NOT NULL OR {p}.ni_number IS NOT NULL "
           "OR (NOT {p}.is_initial_only AND {p}.surname IS NOT NULL AND {p}.dob IS NOT NULL))")
 PAIRS_SQL = f"""
 SELECT q.*, coalesce({FORENAMES_DIFFER}, false) AS forenames_differ,
-       coalesce(l.uprn = r.uprn OR l.dwelling = r.dwelling OR l.postcode = r.postcode,
-                false) AS address_agrees,
+       {ADDRESS_AGREES} AS address_agrees, {IDENTIFIER_AGREES} AS identifier_agrees,
        {STRONG.format(p="l")} AND {STRONG.format(p="r")} AS both_strong
 FROM _tmp_link_scored q
 JOIN _tmp_link_records l ON l.record_id = q.record_id_l
@@ -129,10 +145,11 @@ def _records(con: duckdb.DuckDBPyConnection, must_not: list[tuple[str, str]]) ->
         extra.setdefault(left, []).append(f"decision:{i}")
         extra.setdefault(right, []).append(f"decision:{i}")
     out = []
-    for rid, nhs, upn, ni, dob, gen, latest, strong, groups in con.execute(RECORDS_SQL).fetchall():
+    for rid, nhs, upn, ni, dob, gen, latest, strong, groups, keys in con.execute(
+            RECORDS_SQL).fetchall():
         ids = {k: v for k, v in (("nhs_number", nhs), ("upn", upn), ("ni_number", ni)) if v}
         out.append(Record(rid, bool(strong), ids, dob, gen, (*groups, *extra.get(rid, [])),
-                          latest))
+                          latest, tuple(keys)))
     return out
 
 
@@ -140,11 +157,11 @@ def _clusterable(pairs: pa.Table, t: Thresholds, forenames_must_agree: bool) -> 
     """Which scored pairs may join two groups (before the group-level constraint checks).
 
     Never a pair whose forenames clearly differ. Two strong records: at ``link``. A weak
-    record (no date of birth, or initials only): at ``weak_link`` where the addresses agree,
-    else only at ``link_without_address`` if set (a name alone is a guess).
+    record (no date of birth, or initials only): at ``weak_link`` where the addresses or an
+    identifier agree, else only at ``link_without_address`` if set (a name alone is a guess).
     """
     weight = pairs.column("match_weight")
-    address = pairs.column("address_agrees")
+    address = pc.or_(pairs.column("address_agrees"), pairs.column("identifier_agrees"))
     strong = pairs.column("both_strong")
     at = lambda bar: pc.greater_equal(weight, bar)  # noqa: E731
     allowed = pc.or_(pc.and_(at(t.link), pc.or_(strong, address)),

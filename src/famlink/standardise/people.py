@@ -201,6 +201,13 @@ def _valid_id(column: str, check: str) -> str:
     return f"CASE WHEN {check} THEN {squashed(column)} END"
 
 
+# person_ref as match evidence: cleaned like other identifiers and prefixed by its numbering
+# (the feed's person_ref_system, default the feed), so only one system's numbers compare
+PERSON_KEY_SQL = ("CASE WHEN length(regexp_replace(s.person_ref, '[^A-Za-z0-9]', '', 'g')) > 0 "
+                  "THEN s.person_ref_system || ':' || "
+                  "upper(regexp_replace(s.person_ref, '[^A-Za-z0-9]', '', 'g')) END")
+
+
 def person_records_sql(source: str, today: dt.date) -> str:
     dob = "coalesce(s.date_of_birth, d.parsed)"
     pc = squashed_postcode_sql("coalesce(s.postcode, s.found_postcode)")
@@ -229,7 +236,8 @@ def person_records_sql(source: str, today: dt.date) -> str:
            split_part(s.pc_norm, ' ', 1) AS postcode_outward,
            left(s.pc_norm, length(s.pc_norm) - 2) AS postcode_sector,
            s.address_norm, s.flat, s.house_number, s.house_name, s.street, s.address_tokens,
-           s.person_ref, s.event_ref, s.event_type, s.event_date, s.role,
+           s.person_ref, {PERSON_KEY_SQL} AS person_key,
+           s.event_ref, s.event_type, s.event_date, s.role,
            CAST(NULL AS DATE) AS latest_dob,
            coalesce(NULLIF(concat_ws(' ', s.first_name, s.middle_names, s.surname), ''),
                     s.full_name) AS orig_name,

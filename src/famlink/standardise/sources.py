@@ -49,7 +49,8 @@ def union_sql(con: duckdb.DuckDBPyConnection, project: Project, feeds: list[Feed
         cols = ", ".join(_column(have, n, t) for n, t in columns.items())
         parts.append(
             f"SELECT r.record_id, r.feed, r.source_record_id, r.load_batch_id, "
-            f"r.source_row_number, CAST({feed.reliability} AS DOUBLE) AS feed_reliability, {cols} "
+            f"r.source_row_number, CAST({feed.reliability} AS DOUBLE) AS feed_reliability, "
+            f"'{feed.person_ref_system or feed.name}' AS person_ref_system, {cols} "
             f"FROM {ident(table)} r {within}")
     return "\nUNION ALL\n".join(parts) if parts else None
 
@@ -69,7 +70,8 @@ def empty_union_sql(columns: dict[str, str]) -> str:
     lineage = ("CAST(NULL AS VARCHAR) AS record_id, CAST(NULL AS VARCHAR) AS feed, "
                "CAST(NULL AS VARCHAR) AS source_record_id, CAST(NULL AS VARCHAR) AS "
                "load_batch_id, CAST(NULL AS BIGINT) AS source_row_number, "
-               "CAST(NULL AS DOUBLE) AS feed_reliability")
+               "CAST(NULL AS DOUBLE) AS feed_reliability, "
+               "CAST(NULL AS VARCHAR) AS person_ref_system")
     cols = ", ".join(f"CAST(NULL AS {t}) AS {ident(n)}" for n, t in columns.items())
     return f"SELECT {lineage}, {cols} WHERE false"
 
