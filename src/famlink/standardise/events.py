@@ -62,6 +62,15 @@ def events_sql(con: duckdb.DuckDBPyConnection, project: Project,
     return "\nUNION ALL\n".join(parts) if parts else None
 
 
+def empty_events_sql() -> str:
+    """The shape ``events_sql`` gives, with no rows (a project with no event feed)."""
+    cols = ", ".join(f"CAST(NULL AS {t}) AS {ident(n)}" for n, t in EVENT_COLUMNS.items())
+    return ("SELECT CAST(NULL AS VARCHAR) AS event_id, CAST(NULL AS VARCHAR) AS record_id, "
+            "CAST(NULL AS VARCHAR) AS feed, CAST(NULL AS VARCHAR) AS source_record_id, "
+            f"CAST(NULL AS VARCHAR) AS load_batch_id, {cols}, "
+            "CAST(NULL AS VARCHAR) AS details WHERE false")
+
+
 def record_groups_sql(project: Project, person_records: str,
                       batches: str | None = None) -> str | None:
     """(record_id, group_key) for every group whose members are different people (from the

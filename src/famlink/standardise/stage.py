@@ -22,7 +22,7 @@ from famlink.standardise.address_match import (
     recount_addresses,
     with_matches_sql,
 )
-from famlink.standardise.events import events_sql, record_groups_sql
+from famlink.standardise.events import empty_events_sql, events_sql, record_groups_sql
 from famlink.standardise.gazetteer import load_gazetteer
 from famlink.standardise.sources import (
     empty_union_sql,
@@ -70,8 +70,7 @@ def _full(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress,
     _standardised_rows(project, con, progress, today, "person_records")
     address_counts = match_addresses(con, load_gazetteer(project, con))
     ev = events_sql(con, project)
-    con.execute(f"CREATE OR REPLACE TABLE events AS {ev}" if ev else
-                "CREATE OR REPLACE TABLE events (event_id VARCHAR, record_id VARCHAR)")
+    con.execute(f"CREATE OR REPLACE TABLE events AS {ev or empty_events_sql()}")
     groups = record_groups_sql(project, "person_records")
     con.execute(f"CREATE OR REPLACE TABLE record_groups AS {groups}" if groups else
                 "CREATE OR REPLACE TABLE record_groups (record_id VARCHAR, group_key VARCHAR)")
