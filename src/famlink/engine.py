@@ -39,7 +39,7 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 def arrow_table(con: duckdb.DuckDBPyConnection, sql: str,
                 params: list | None = None) -> pa.Table:
     """The whole result of a query as an Arrow table."""
-    result = (con.sql(sql) if not params else con.execute(sql, params)).to_arrow_table()
+    result = con.sql(sql, params=params or None).to_arrow_table()
     if result is None:  # pragma: no cover - DuckDB returns a table for every query
         raise RuntimeError(f"no result for {sql[:80]}")
     return result
