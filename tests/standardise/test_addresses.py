@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from famlink.standardise.addresses import (
@@ -220,5 +220,6 @@ def test_empty_address() -> None:
 
 
 @given(st.text())
+@example("0:A;0")  # a suffix letter at the end of one line, a number on the next
 def test_parse_address_tokens_are_the_normal_tokens(text: str) -> None:
     assert list(parse_address(text).tokens) == address_tokens(text)

@@ -168,7 +168,7 @@ def address_tokens(text: str | None) -> list[str]:
 def parse_address(text: str | None) -> AddressParts:
     """Split an address into parts; see the module notes for the rules."""
     lines = [list(line) for line in _lines(text)] if text else []
-    tokens = tuple(token for line in lines for token in line)
+    tokens = tuple(address_tokens(text))  # the normal form's, across line breaks too
     postcode = _take_postcode(lines)
     flat = _take_sub_building(lines)
     lines = [line for line in lines if line]
