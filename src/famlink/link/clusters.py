@@ -78,7 +78,11 @@ def _days_compatible(a: int, b: int, years: float) -> bool:
 
 
 def _too_young(dobs: set[int], latest: int | None) -> bool:
-    return latest is not None and any(d > latest for d in dobs)
+    return latest is not None and bool(dobs) and max(dobs) > latest
+
+
+def _memory(values: np.ndarray) -> memoryview:
+    return np.ascontiguousarray(values).data
 
 
 class Clusterer:
@@ -89,20 +93,27 @@ class Clusterer:
         self.cols, self.active, self.dob_years = cols, active, dob_years
         self.parent = array("q", range(len(active)))
         self.state: dict[int, _Group] = {}  # root -> state, only for groups of two or more
+        # memoryviews over the columns: item access gives Python values without copies
+        view = _memory
+        self._record, self._strong = view(active), view(cols.strong)
+        self._identifiers = [view(codes) for codes in cols.identifiers]
+        self._dob, self._latest = view(cols.dob), view(cols.latest_dob)
+        self._generation = view(cols.generation)
+        self._offsets, self._groups = view(cols.group_offsets), view(cols.group_codes)
 
     def local(self, records: np.ndarray) -> np.ndarray:
         """Positions in ``active`` of record indices that are all in it."""
         return np.searchsorted(self.active, records)
 
     def _single(self, i: int) -> _Group:
-        c, r = self.cols, int(self.active[i])
-        identifiers = {k: {int(codes[r])} for k, codes in enumerate(c.identifiers)
+        r = self._record[i]
+        identifiers = {k: {codes[r]} for k, codes in enumerate(self._identifiers)
                        if codes[r] >= 0}
-        dob, latest, gen = int(c.dob[r]), int(c.latest_dob[r]), int(c.generation[r])
-        groups = c.group_codes[c.group_offsets[r]:c.group_offsets[r + 1]]
+        dob, latest, gen = self._dob[r], self._latest[r], self._generation[r]
         return _Group(1, identifiers, {dob} if dob != NO_DATE else set(),
-                      {gen} if gen else set(), set(groups.tolist()), bool(c.strong[r]),
-                      latest if latest != NO_DATE else None)
+                      {gen} if gen else set(),
+                      set(self._groups[self._offsets[r]:self._offsets[r + 1]]),
+                      bool(self._strong[r]), latest if latest != NO_DATE else None)
 
     def view(self, root: int) -> _Group:
         group = self.state.get(root)
@@ -110,8 +121,7 @@ class Clusterer:
 
     def has_strong(self, root: int) -> bool:
         group = self.state.get(root)
-        return group.has_strong if group is not None else bool(
-            self.cols.strong[self.active[root]])
+        return group.has_strong if group is not None else bool(self._strong[self._record[root]])
 
     def find(self, i: int) -> int:
         parent = self.parent
