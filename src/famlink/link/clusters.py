@@ -13,15 +13,30 @@ Bare connected components over pairwise links merge two people as soon as one we
 3. Each weak record joins the one group it is best supported by, when that support is clear
    of the next best by ``margin`` and nothing contradicts; weak records left over are then
    merged with each other on the same rules.
+
+Memory grows with the records that take part in a pair, not with all records: the records
+are columns (:class:`RecordColumns`: identifiers, cannot-link groups and generations as
+integer codes, dates as day numbers), the pairs are numpy arrays of record indices filtered
+and sorted by numpy, and a group's state is a Python object only once two records merge.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-IDENTIFIER_KINDS = ("nhs_number", "upn", "ni_number")
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from famlink.link.record_columns import IDENTIFIER_KINDS, NO_DATE, RecordColumns
+
+__all__ = ["IDENTIFIER_KINDS", "Clusterer", "Record", "cluster", "cluster_columns",
+           "dobs_compatible"]
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_CHUNK = 65_536
 
 
 @dataclass
@@ -36,16 +51,18 @@ class Record:
     keys: tuple[str, ...] = ()  # identifier with initial: shared, dates of birth may differ
 
 
-@dataclass
 class _Group:
-    members: list[int]
-    identifiers: dict[str, set[str]]
-    dobs: set[dt.date]
-    generations: set[str]
-    groups: set[str]
-    has_strong: bool
-    latest_dob: dt.date | None
-    keys: set[str] = field(default_factory=set)
+    """What a group of records holds between them (codes and day numbers)."""
+
+    __slots__ = ("dobs", "generations", "groups", "has_strong", "identifiers", "keys",
+                 "latest_dob", "size")
+
+    def __init__(self, size: int, identifiers: dict[int, set[int]], dobs: set[int],
+                 generations: set[int], groups: set[int], has_strong: bool,
+                 latest_dob: int | None, keys: set[int]):
+        self.size, self.identifiers, self.dobs = size, identifiers, dobs
+        self.generations, self.groups, self.has_strong = generations, groups, has_strong
+        self.latest_dob, self.keys = latest_dob, keys
 
 
 def dobs_compatible(a: dt.date, b: dt.date, years: float = 2.0) -> bool:
@@ -55,33 +72,70 @@ def dobs_compatible(a: dt.date, b: dt.date, years: float = 2.0) -> bool:
     return (a.month, a.day) in ((b.month, b.day), (b.day, b.month))
 
 
-def _too_young(dobs: set[dt.date], latest: dt.date | None) -> bool:
-    return latest is not None and any(d > latest for d in dobs)
+def _days_compatible(a: int, b: int, years: float) -> bool:
+    if abs(a - b) <= years * 365.25 + 1:
+        return True
+    return dobs_compatible(dt.date.fromordinal(a + _EPOCH), dt.date.fromordinal(b + _EPOCH),
+                           years)
+
+
+def _too_young(dobs: set[int], latest: int | None) -> bool:
+    return latest is not None and bool(dobs) and max(dobs) > latest
+
+
+def _memory(values: np.ndarray) -> memoryview:
+    return np.ascontiguousarray(values).data
 
 
 class Clusterer:
-    def __init__(self, records: list[Record], dob_years: float | None = 2.0):
-        self.dob_years = dob_years
-        self.records = records
-        self.index = {r.record_id: i for i, r in enumerate(records)}
-        self.parent = list(range(len(records)))
-        self.state = [self._single(r, i) for i, r in enumerate(records)]
+    """Union-find over the records that take part in pairs (``active``: sorted indices into
+    the columns); positions in ``active`` keep the order of the record indices."""
 
-    @staticmethod
-    def _single(r: Record, i: int) -> _Group:
-        return _Group([i], {k: {v} for k, v in r.identifiers.items() if v},
-                      {r.dob} if r.dob else set(),
-                      {r.generation} if r.generation in ("JR", "SR") else set(), set(r.groups),
-                      r.strong, r.latest_dob, set(r.keys))
+    def __init__(self, cols: RecordColumns, active: np.ndarray, dob_years: float | None = 2.0):
+        self.cols, self.active, self.dob_years = cols, active, dob_years
+        self.parent = array("q", range(len(active)))
+        self.state: dict[int, _Group] = {}  # root -> state, only for groups of two or more
+        # memoryviews over the columns: item access gives Python values without copies
+        view = _memory
+        self._record, self._strong = view(active), view(cols.strong)
+        self._identifiers = [view(codes) for codes in cols.identifiers]
+        self._dob, self._latest = view(cols.dob), view(cols.latest_dob)
+        self._generation = view(cols.generation)
+        self._offsets, self._groups = view(cols.group_offsets), view(cols.group_codes)
+        self._key_offsets, self._keys = view(cols.key_offsets), view(cols.key_codes)
+
+    def local(self, records: np.ndarray) -> np.ndarray:
+        """Positions in ``active`` of record indices that are all in it."""
+        return np.searchsorted(self.active, records)
+
+    def _single(self, i: int) -> _Group:
+        r = self._record[i]
+        identifiers = {k: {codes[r]} for k, codes in enumerate(self._identifiers)
+                       if codes[r] >= 0}
+        dob, latest, gen = self._dob[r], self._latest[r], self._generation[r]
+        return _Group(1, identifiers, {dob} if dob != NO_DATE else set(),
+                      {gen} if gen else set(),
+                      set(self._groups[self._offsets[r]:self._offsets[r + 1]]),
+                      bool(self._strong[r]), latest if latest != NO_DATE else None,
+                      set(self._keys[self._key_offsets[r]:self._key_offsets[r + 1]]))
+
+    def view(self, root: int) -> _Group:
+        group = self.state.get(root)
+        return group if group is not None else self._single(root)
+
+    def has_strong(self, root: int) -> bool:
+        group = self.state.get(root)
+        return group.has_strong if group is not None else bool(self._strong[self._record[root]])
 
     def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
         return i
 
     def conflict(self, a: int, b: int) -> bool:
-        ga, gb = self.state[a], self.state[b]
+        ga, gb = self.view(a), self.view(b)
         small, large = (ga.groups, gb.groups) if len(ga.groups) < len(gb.groups) else \
             (gb.groups, ga.groups)
         if any(g in large for g in small):
@@ -96,21 +150,25 @@ class Clusterer:
             return True
         if self.dob_years is None or not ga.keys.isdisjoint(gb.keys):
             return False
-        return any(not dobs_compatible(x, y, self.dob_years) for x in ga.dobs for y in gb.dobs)
+        years = self.dob_years
+        return any(not _days_compatible(x, y, years) for x in ga.dobs for y in gb.dobs)
 
     def union(self, a: int, b: int) -> int:
-        if len(self.state[a].members) < len(self.state[b].members):
-            a, b = b, a
-        ga, gb = self.state[a], self.state[b]
-        ga.members += gb.members
+        ga, gb = self.view(a), self.view(b)
+        if ga.size < gb.size:
+            a, b, ga, gb = b, a, gb, ga
+        ga.size += gb.size
         for kind, values in gb.identifiers.items():
             ga.identifiers.setdefault(kind, set()).update(values)
         ga.dobs |= gb.dobs
         ga.generations |= gb.generations
         ga.groups |= gb.groups
-        ga.has_strong = ga.has_strong or gb.has_strong
         ga.keys |= gb.keys
-        ga.latest_dob = min(filter(None, (ga.latest_dob, gb.latest_dob)), default=None)
+        ga.has_strong = ga.has_strong or gb.has_strong
+        latest = [d for d in (ga.latest_dob, gb.latest_dob) if d is not None]
+        ga.latest_dob = min(latest) if latest else None
+        self.state[a] = ga
+        self.state.pop(b, None)
         self.parent[b] = a
         return a
 
@@ -121,37 +179,45 @@ class Clusterer:
         self.union(a, b)
         return True
 
-    def labels(self) -> dict[str, str]:
-        """record_id -> the smallest record_id of its group."""
-        first: dict[int, str] = {}
-        for i, r in enumerate(self.records):
-            root = self.find(i)
-            if root not in first or r.record_id < first[root]:
-                first[root] = r.record_id
-        return {r.record_id: first[self.find(i)] for i, r in enumerate(self.records)}
+    def labels(self) -> np.ndarray:
+        """For every record index, the index of the record with the smallest id in its group."""
+        n, rank = len(self.cols.rank), self.cols.rank
+        out = np.arange(n, dtype=np.int64)
+        if not len(self.active):
+            return out
+        roots = np.fromiter((self.find(i) for i in range(len(self.active))), np.int64,
+                            len(self.active))
+        active_rank = rank[self.active]
+        first = np.full(len(self.active), n, dtype=np.int64)
+        np.minimum.at(first, roots, active_rank)
+        by_rank = np.empty(n, dtype=np.int64)
+        by_rank[rank] = np.arange(n, dtype=np.int64)
+        out[self.active] = by_rank[first[roots]]
+        return out
 
 
-Edge = tuple[float, str, str]  # (match weight, record_id_l, record_id_r)
+def _chunks(*columns: np.ndarray) -> Iterator[tuple[list, ...]]:
+    """Rows of numpy columns as Python values, a chunk at a time."""
+    for start in range(0, len(columns[0]), _CHUNK):
+        yield tuple(c[start:start + _CHUNK].tolist() for c in columns)
 
 
-def _sorted(edges: Iterable[Edge]) -> list[Edge]:
-    return sorted(edges, key=lambda e: (-e[0], e[1], e[2]))
-
-
-def _attach_weak(c: Clusterer, weak_edges: list[Edge], margin: float) -> list[Edge]:
-    """Attach each weak record to its clearly best strong group; return edges left over."""
+def _attach_weak(c: Clusterer, weight: np.ndarray, left: np.ndarray, right: np.ndarray,
+                 margin: float) -> np.ndarray:
+    """Attach each weak record to its clearly best strong group; return a mask of the edges
+    left over (both records weak)."""
+    strong = c.cols.strong[c.active]
+    leftover = strong[left] == strong[right]
+    mixed = ~leftover
     best: dict[int, dict[int, float]] = {}
-    leftover = []
-    for w, left, right in weak_edges:
-        i, j = c.index[left], c.index[right]
-        if c.records[i].strong == c.records[j].strong:
-            leftover.append((w, left, right))
-            continue
-        weak, strong = (j, i) if c.records[i].strong else (i, j)
-        root = c.find(strong)
-        support = best.setdefault(weak, {})
-        support[root] = max(support.get(root, w), w)
-    for weak in sorted(best, key=lambda k: c.records[k].record_id):
+    for ws, ls, rs in _chunks(weight[mixed], left[mixed], right[mixed]):
+        for w, i, j in zip(ws, ls, rs, strict=True):
+            weak, strong_one = (j, i) if strong[i] else (i, j)
+            root = c.find(strong_one)
+            support = best.setdefault(weak, {})
+            support[root] = max(support.get(root, w), w)
+    rank = c.cols.rank[c.active]
+    for weak in sorted(best, key=lambda k: rank[k]):
         own = c.find(weak)
         ranked = sorted(((root, w) for root, w in best[weak].items()
                          if not c.conflict(own, c.find(root))),  # a child cannot be rival to
@@ -165,6 +231,62 @@ def _attach_weak(c: Clusterer, weak_edges: list[Edge], margin: float) -> list[Ed
     return leftover
 
 
+def _edges(cols: RecordColumns, weight: np.ndarray, left: np.ndarray, right: np.ndarray,
+           threshold: float, weak_threshold: float) -> tuple[np.ndarray, ...]:
+    """The usable pairs best first (ties by record id): weight, left, right, strong count."""
+    ok = (weight >= min(threshold, weak_threshold)) & (left >= 0) & (right >= 0)
+    weight, left, right = weight[ok], left[ok], right[ok]
+    n_strong = cols.strong[left].astype(np.int8) + cols.strong[right].astype(np.int8)
+    keep = (weight >= threshold) | (n_strong == 1)  # only weak-strong pairs use the lower bar
+    weight, left, right, n_strong = weight[keep], left[keep], right[keep], n_strong[keep]
+    order = np.lexsort((cols.rank[right], cols.rank[left], -weight))
+    return weight[order], left[order], right[order], n_strong[order]
+
+
+def cluster_columns(cols: RecordColumns, weight: np.ndarray, left: np.ndarray,
+                    right: np.ndarray, threshold: float,
+                    must_link: tuple[np.ndarray, np.ndarray] | None = None,
+                    margin: float = 2.0, weak_threshold: float | None = None,
+                    dob_years: float | None = 2.0) -> np.ndarray:
+    """For each record index, the index of its cluster's record with the smallest id.
+
+    ``left`` and ``right`` are record indices of the scored pairs (-1: not a record, ignored),
+    ``must_link`` two arrays of record indices. The rules are those of :func:`cluster`.
+    """
+    weak_threshold = threshold if weak_threshold is None else weak_threshold
+    must_l, must_r = must_link if must_link is not None else (np.empty(0, np.int64),) * 2
+    must_ok = (must_l >= 0) & (must_r >= 0)
+    must_l, must_r = must_l[must_ok], must_r[must_ok]
+    weight, left, right, n_strong = _edges(cols, np.asarray(weight, np.float64),
+                                           left, right, threshold, weak_threshold)
+    active = np.unique(np.concatenate([left, right, must_l, must_r]).astype(np.int64))
+    c = Clusterer(cols, active, dob_years)
+    left, right = c.local(left), c.local(right)
+    for ls, rs in _chunks(c.local(must_l), c.local(must_r)):
+        for i, j in zip(ls, rs, strict=True):
+            a, b = c.find(i), c.find(j)
+            if a != b:
+                c.union(a, b)
+    both = n_strong == 2
+    for ls, rs in _chunks(left[both], right[both]):
+        for i, j in zip(ls, rs, strict=True):
+            c.try_merge(i, j)
+    weak = ~both
+    weight, left, right = weight[weak], left[weak], right[weak]
+    leftover = _attach_weak(c, weight, left, right, margin)
+    for ws, ls, rs in _chunks(weight[leftover], left[leftover], right[leftover]):
+        for w, i, j in zip(ws, ls, rs, strict=True):
+            a, b = c.find(i), c.find(j)
+            if w < threshold:
+                continue
+            if not (c.has_strong(a) and c.has_strong(b)):  # weak links never join
+                c.try_merge(a, b)                          # two strong groups
+    return c.labels()
+
+
+Edge = tuple[float, str, str]  # (match weight, record_id_l, record_id_r)
+
+
 def cluster(records: list[Record], edges: Iterable[Edge], threshold: float,
             must_link: Iterable[tuple[str, str]] = (), margin: float = 2.0,
             weak_threshold: float | None = None,
@@ -174,27 +296,14 @@ def cluster(records: list[Record], edges: Iterable[Edge], threshold: float,
     A weak record may join a strong group on a pair scoring ``weak_threshold`` or more
     (default: ``threshold``), as long as that group leads every other by ``margin``.
     """
-    weak_threshold = threshold if weak_threshold is None else weak_threshold
-    c = Clusterer(records, dob_years)
-    for left, right in must_link:
-        if left in c.index and right in c.index:
-            a, b = c.find(c.index[left]), c.find(c.index[right])
-            if a != b:
-                c.union(a, b)
-    strong_edges: list[Edge] = []
-    weak_edges: list[Edge] = []
-    for e in _sorted(e for e in edges if e[0] >= min(threshold, weak_threshold)):
-        if e[1] not in c.index or e[2] not in c.index:
-            continue
-        strong = c.records[c.index[e[1]]].strong + c.records[c.index[e[2]]].strong
-        if e[0] >= threshold or strong == 1:  # only weak-strong pairs use the lower bar
-            (strong_edges if strong == 2 else weak_edges).append(e)
-    for _, left, right in strong_edges:
-        c.try_merge(c.index[left], c.index[right])
-    for w, left, right in _attach_weak(c, weak_edges, margin):
-        a, b = c.find(c.index[left]), c.find(c.index[right])
-        if w < threshold:
-            continue
-        if not (c.state[a].has_strong and c.state[b].has_strong):  # weak links never join
-            c.try_merge(a, b)                                      # two strong groups
-    return c.labels()
+    cols = RecordColumns.from_records(records)
+    edge_list = list(edges)
+    must = list(must_link)
+    weight = np.array([e[0] for e in edge_list], dtype=np.float64)
+    left, right = (cols.indices(pa.array([e[k] for e in edge_list], pa.string()))
+                   for k in (1, 2))
+    must_pair = tuple(cols.indices(pa.array([m[k] for m in must], pa.string())) for k in (0, 1))
+    labels = cluster_columns(cols, weight, left, right, threshold,
+                             (must_pair[0], must_pair[1]), margin, weak_threshold, dob_years)
+    keys = pc.take(cols.ids, pa.array(labels)).to_pylist()
+    return dict(zip(cols.ids.to_pylist(), keys, strict=True))

@@ -67,23 +67,37 @@ def assign_person_ids(labels: dict[str, str], previous: dict[str, str] | None = 
     members: dict[str, list[str]] = defaultdict(list)
     for rid, cluster in labels.items():
         members[cluster].append(rid)
-    overlaps = _overlaps(labels, previous)
+    clusters = {c: (min(rids), len(rids)) for c, rids in members.items()}
+    ids, events = assign_cluster_ids(clusters, _overlaps(labels, previous),
+                                     Counter(previous.values()), prefix)
+    return {rid: ids[cluster] for rid, cluster in labels.items()}, events
+
+
+def assign_cluster_ids(clusters: dict[str, tuple[str, int]],
+                       overlaps: Counter[tuple[str, str]], previous_sizes: Counter[str],
+                       prefix: str = "P") -> tuple[dict[str, str], list[IdEvent]]:
+    """(cluster key -> person_id, events), from each cluster's smallest record id and size,
+    the records each (cluster, previous person id) share, and each previous person's size.
+
+    The same result as :func:`assign_person_ids` without a Python object per record, so
+    the counts can come from SQL.
+    """
     kept = _assign(overlaps)
-    used = set(previous.values()) | set(kept.values())
+    used = set(previous_sizes) | set(kept.values())
     ids: dict[str, str] = {}
     events: list[IdEvent] = []
-    for cluster in sorted(members, key=lambda c: min(members[c])):
+    for cluster, (first, size) in sorted(clusters.items(), key=lambda kv: kv[1][0]):
         if cluster in kept:
             ids[cluster] = kept[cluster]
         else:
-            ids[cluster] = _unique_new_id(min(members[cluster]), used, prefix)
+            ids[cluster] = _unique_new_id(first, used, prefix)
             used.add(ids[cluster])
-            events.append(IdEvent("created", ids[cluster], None, len(members[cluster])))
+            events.append(IdEvent("created", ids[cluster], None, size))
     events += _changes(overlaps, ids, kept)
     remaining = {old for _, old in overlaps}
-    gone = Counter(pid for pid in previous.values() if pid not in remaining)
-    events += [IdEvent("retired", pid, None, n) for pid, n in sorted(gone.items())]
-    return {rid: ids[cluster] for rid, cluster in labels.items()}, events
+    events += [IdEvent("retired", pid, None, n) for pid, n in sorted(previous_sizes.items())
+               if pid not in remaining]
+    return ids, events
 
 
 def _changes(overlaps: Counter[tuple[str, str]], ids: dict[str, str],

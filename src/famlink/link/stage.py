@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,11 @@ from famlink.engine import (
 )
 from famlink.link import incremental
 from famlink.link import model as splink_model
-from famlink.link.clusters import Record, cluster
+from famlink.link.clusters import cluster_columns
 from famlink.link.decisions import current_decisions, project_state
+from famlink.link.record_columns import RecordColumns
 from famlink.link.settings import MatchingConfig, Thresholds, load_matching
-from famlink.link.stable_ids import IdEvent, assign_person_ids, event_columns
+from famlink.link.stable_ids import IdEvent, assign_cluster_ids, event_columns
 from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
 
@@ -76,9 +78,15 @@ FROM input i LEFT JOIN repeats r USING (record_id)
 """
 PROFILES_SQL = ("SELECT * EXCLUDE (profile_id) FROM _tmp_link_records "
                 "WHERE record_id = profile_id ORDER BY record_id")
+# One clustering record per profile, carrying the constraints of all its records (the
+# columns of RecordColumns); a human must-not-link is one more cannot-link group.
 RECORDS_SQL = """
-SELECT r.profile_id, any_value(p.nhs_number), any_value(p.upn), any_value(p.ni_number),
-       any_value(p.date_of_birth), any_value(p.generation), min(p.latest_dob),
+WITH g AS (SELECT record_id, group_key FROM record_groups
+           UNION ALL SELECT record_id, group_key FROM _tmp_link_decision_groups)
+SELECT r.profile_id AS record_id, any_value(p.nhs_number) AS nhs_number,
+       any_value(p.upn) AS upn, any_value(p.ni_number) AS ni_number,
+       any_value(p.date_of_birth) AS dob, any_value(p.generation) AS generation,
+       min(p.latest_dob) AS latest_dob,
        bool_or(p.nhs_number IS NOT NULL OR p.upn IS NOT NULL OR p.ni_number IS NOT NULL OR
                (NOT coalesce(p.is_initial_only, true) AND p.surname IS NOT NULL
                 AND p.date_of_birth IS NOT NULL)) AS strong,
@@ -89,7 +97,7 @@ SELECT r.profile_id, any_value(p.nhs_number), any_value(p.upn), any_value(p.ni_n
            'ni:' || any_value(r.ni_number), any_value(r.person_key)]],
            lambda k: k IS NOT NULL) AS keys
 FROM _tmp_link_records r JOIN person_records p USING (record_id)
-LEFT JOIN record_groups g USING (record_id)
+LEFT JOIN g USING (record_id)
 GROUP BY r.profile_id ORDER BY r.profile_id
 """
 IDENTIFIER_AGREES = ("coalesce(l.nhs_number = r.nhs_number OR l.upn = r.upn OR l.ni_number = "
@@ -134,23 +142,23 @@ TRAINING_SAMPLE_SQL = PROFILES_SQL.replace(
     "ORDER BY record_id", "ORDER BY hash(record_id), record_id LIMIT {n}")
 
 
-def _profile_of(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT record_id, profile_id FROM _tmp_link_records").fetchall())
+def _profiles_of(con: duckdb.DuckDBPyConnection, record_ids: list[str]) -> dict[str, str]:
+    """record_id -> profile_id, for the given records only (those named in decisions)."""
+    if not record_ids:
+        return {}
+    rows = con.execute("SELECT record_id, profile_id FROM _tmp_link_records "
+                       "WHERE list_contains(?::VARCHAR[], record_id)", [record_ids]).fetchall()
+    return dict(rows)
 
 
-def _records(con: duckdb.DuckDBPyConnection, must_not: list[tuple[str, str]]) -> list[Record]:
-    """One clustering record per profile, carrying the constraints of all its records."""
-    extra: dict[str, list[str]] = {}
-    for i, (left, right) in enumerate(must_not):
-        extra.setdefault(left, []).append(f"decision:{i}")
-        extra.setdefault(right, []).append(f"decision:{i}")
-    out = []
-    for rid, nhs, upn, ni, dob, gen, latest, strong, groups, keys in con.execute(
-            RECORDS_SQL).fetchall():
-        ids = {k: v for k, v in (("nhs_number", nhs), ("upn", upn), ("ni_number", ni)) if v}
-        out.append(Record(rid, bool(strong), ids, dob, gen, (*groups, *extra.get(rid, [])),
-                          latest, tuple(keys)))
-    return out
+def _record_columns(con: duckdb.DuckDBPyConnection,
+                    must_not: list[tuple[str, str]]) -> RecordColumns:
+    """One clustering record per profile, as columns."""
+    keys = [(rid, f"decision:{i}") for i, pair in enumerate(must_not) for rid in pair]
+    create_temp_table(con, "_tmp_link_decision_groups",
+                      {"record_id": pa.array([k[0] for k in keys], pa.string()),
+                       "group_key": pa.array([k[1] for k in keys], pa.string())})
+    return RecordColumns.from_arrow(arrow_table(con, RECORDS_SQL))
 
 
 def _clusterable(pairs: pa.Table, t: Thresholds, forenames_must_agree: bool) -> pa.Array:
@@ -173,10 +181,44 @@ def _clusterable(pairs: pa.Table, t: Thresholds, forenames_must_agree: bool) -> 
     return pc.and_(pc.invert(pairs.column("forenames_differ")), allowed)
 
 
-def _previous_membership(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    if not table_exists(con, "person_membership"):
-        return {}
-    return dict(con.execute("SELECT record_id, person_id FROM person_membership").fetchall())
+def _cluster_profiles(con: duckdb.DuckDBPyConnection, pairs: pa.Table, config: MatchingConfig,
+                      must: list[tuple[str, str]], must_not: list[tuple[str, str]]) -> None:
+    """Cluster the profiles into ``_tmp_link_labels`` (profile_id, cluster: the smallest
+    profile id of its cluster)."""
+    t = config.thresholds
+    cols = _record_columns(con, must_not)
+    edges = pairs.filter(_clusterable(pairs, t, config.constraints.forenames_must_agree))
+    must_pairs = tuple(cols.indices(pa.array([m[k] for m in must], pa.string()))
+                       for k in (0, 1))
+    labels = cluster_columns(
+        cols, edges.column("match_weight").to_numpy(), cols.indices(edges.column("record_id_l")),
+        cols.indices(edges.column("record_id_r")), t.link, (must_pairs[0], must_pairs[1]),
+        t.weak_margin, t.weak_link, config.constraints.dob_years_apart)
+    create_temp_table(con, "_tmp_link_labels",
+                      {"profile_id": cols.ids, "cluster": pc.take(cols.ids, pa.array(labels))})
+
+
+CLUSTERS_SQL = """
+SELECT l.cluster, min(r.record_id), count(*) FROM _tmp_link_records r
+JOIN _tmp_link_labels l USING (profile_id) GROUP BY l.cluster
+"""
+OVERLAPS_SQL = """
+SELECT l.cluster, m.person_id, count(*) FROM _tmp_link_records r
+JOIN _tmp_link_labels l USING (profile_id) JOIN person_membership m USING (record_id)
+GROUP BY l.cluster, m.person_id
+"""
+
+
+def _person_ids(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], list[IdEvent]]:
+    """(cluster -> person_id, events): stable IDs from counts per cluster, not per record."""
+    clusters = {c: (first, n) for c, first, n in con.execute(CLUSTERS_SQL).fetchall()}
+    overlaps: Counter[tuple[str, str]] = Counter()
+    previous: Counter[str] = Counter()
+    if table_exists(con, "person_membership"):
+        overlaps.update({(c, pid): n for c, pid, n in con.execute(OVERLAPS_SQL).fetchall()})
+        previous.update(dict(con.execute("SELECT person_id, count(*) FROM person_membership "
+                                         "GROUP BY person_id").fetchall()))
+    return assign_cluster_ids(clusters, overlaps, previous)
 
 
 def _trained_model(project: Project, con: duckdb.DuckDBPyConnection, config: MatchingConfig,
@@ -189,11 +231,11 @@ def _trained_model(project: Project, con: duckdb.DuckDBPyConnection, config: Mat
 
 
 def _write_membership(con: duckdb.DuckDBPyConnection, ids: dict[str, str]) -> None:
-    create_temp_mapping(con, "_tmp_link_ids", "record_id", "person_id", ids)
-    con.execute("CREATE OR REPLACE TABLE person_membership AS SELECT i.record_id, i.person_id, "
-                "p.feed, r.profile_id FROM _tmp_link_ids i JOIN person_records p "
-                "USING (record_id) JOIN _tmp_link_records r USING (record_id) "
-                "ORDER BY i.person_id, i.record_id")
+    create_temp_mapping(con, "_tmp_link_ids", "cluster", "person_id", ids)
+    con.execute("CREATE OR REPLACE TABLE person_membership AS SELECT r.record_id, i.person_id, "
+                "p.feed, r.profile_id FROM _tmp_link_records r JOIN _tmp_link_labels l "
+                "USING (profile_id) JOIN _tmp_link_ids i USING (cluster) JOIN person_records p "
+                "USING (record_id) ORDER BY i.person_id, r.record_id")
 
 
 PERSONS_SQL = """
@@ -280,25 +322,20 @@ def _score(project: Project, con: duckdb.DuckDBPyConnection, config: MatchingCon
 def run_link(project: Project, con: duckdb.DuckDBPyConnection,
              progress: Progress) -> StageResult:
     config = load_matching(project.root)
-    t = config.thresholds
     run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     con.execute(LINK_RECORDS_SQL)
     model, pairs, n_profiles, notes = _score(project, con, config, progress)
-    profile_of = _profile_of(con)
     decisions = current_decisions(project_state(project))
+    profile_of = _profiles_of(con, [r for d in decisions for r in (d.record_id_l, d.record_id_r)])
     must = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
             for d in decisions if d.decision == "must_link"]
     must_not = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
                 for d in decisions if d.decision == "must_not_link"]
     progress("link: clustering", 0, 1)
-    strong_enough = pairs.filter(_clusterable(pairs, t, config.constraints.forenames_must_agree))
-    edges = zip(strong_enough.column("match_weight").to_pylist(),
-                strong_enough.column("record_id_l").to_pylist(),
-                strong_enough.column("record_id_r").to_pylist(), strict=True)
-    labels = cluster(_records(con, must_not), edges, t.link, must, t.weak_margin, t.weak_link,
-                     config.constraints.dob_years_apart)
-    labels = {rid: labels[profile] for rid, profile in profile_of.items()}
-    ids, events = assign_person_ids(labels, _previous_membership(con))
+    _cluster_profiles(con, pairs, config, must, must_not)
+    progress("link: person ids", 0, 1)
+    ids, events = _person_ids(con)
+    progress("link: writing tables", 0, 1)
     with transaction(con):
         con.register("_tmp_link_pairs", pairs)
         con.execute("CREATE OR REPLACE TABLE match_pairs AS SELECT * FROM _tmp_link_pairs "
@@ -310,7 +347,7 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
                                       high=config.thresholds.link))
         _write_history(con, run_id, events)
         counts = {
-            "person_records": len(profile_of),
+            "person_records": int(scalar(con, "SELECT count(*) FROM _tmp_link_records") or 0),
             "profiles": n_profiles,
             "pairs scored": pairs.num_rows,
             "persons": int(scalar(con, "SELECT count(*) FROM persons") or 0),
