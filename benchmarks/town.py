@@ -59,7 +59,7 @@ def run_stages(root: Path, logs: Path, stages: tuple[str, ...] = STAGES) -> dict
     """``famlink run <stage>`` for each stage, measured; stops at the first failure."""
     steps: dict[str, Any] = {}
     for stage in stages:
-        steps[stage] = run_measured([FAMLINK, "run", stage, "-p", str(root)],
+        steps[stage] = run_measured([FAMLINK, "run", stage, "--no-publish", "-p", str(root)],
                                     logs / f"{stage}.log")
         if steps[stage]["returncode"]:
             break
@@ -114,7 +114,7 @@ def rerun_households(people: int, seed: int) -> dict[str, Any]:
     if not (root / "warehouse" / "famlink.duckdb").exists():
         raise SystemExit(f"no town at {root}: run benchmarks/town.py {people} first")
     logs = OUT / "logs" / root.name
-    steps = {stage: run_measured([FAMLINK, "run", stage, "-p", str(root)],
+    steps = {stage: run_measured([FAMLINK, "run", stage, "--no-publish", "-p", str(root)],
                                  logs / f"{stage}.log") for stage in ("households", "chronology")}
     failed = [name for name, s in steps.items() if s["returncode"]]
     con = duckdb.connect(str(root / "warehouse" / "famlink.duckdb"), read_only=True)

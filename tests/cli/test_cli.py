@@ -100,3 +100,15 @@ def test_validate_names_the_key_of_a_bad_household_rule_and_keeps_brackets(tmp_p
     assert bad.exit_code == 1
     assert "residence.start: 'x_tenancy_start' is not a mapped field" in " ".join(
         bad.output.split())
+
+
+def test_no_publish_leaves_the_published_snapshot_alone(tmp_path):
+    maker = ProjectMaker(tmp_path / "p")
+    maker.file("incoming/people/a.csv", HEADER + "1,A,B,01/01/2001,,9434765919,M\n")
+    held = runner.invoke(app, ["run", "ingest", "--no-publish", "-p", str(maker.root)])
+    assert held.exit_code == 0, held.output
+    assert "Not published" in held.output
+    assert not (maker.root / "snapshots").exists()
+    published = runner.invoke(app, ["run", "ingest", "-p", str(maker.root)])
+    assert published.exit_code == 0, published.output
+    assert (maker.root / "snapshots" / "CURRENT").exists()

@@ -34,8 +34,8 @@ DEMO_DAYS = 7  # the demo town's last week arrives as daily deliveries
 STAGES_HELP = f"Stages to run, in order; default all: {', '.join(stage_names())}."
 
 
-def run_pipeline(project: Project, stages: list[str] | None, *,
-                 full: bool = False, quiet: bool = False) -> list[StageResult]:
+def run_pipeline(project: Project, stages: list[str] | None, *, full: bool = False,
+                 quiet: bool = False, publish_result: bool = True) -> list[StageResult]:
     con = connect(project.warehouse_path)
     try:
         if full:
@@ -52,7 +52,10 @@ def run_pipeline(project: Project, stages: list[str] | None, *,
         con.close()
     for result in results:
         (_print_line if quiet else _print_result)(result)
-    if results and all(r.ok for r in results):
+    if not publish_result:
+        console.print("Not published (--no-publish): the web app goes on reading the last "
+                      "snapshot.")
+    elif results and all(r.ok for r in results):
         name = _publish_logged(project).name
         if not quiet:
             console.print(f"Published {name}: the web app now reads this run.")
@@ -108,7 +111,7 @@ def _print_result(result: StageResult) -> None:
 
 
 def _run_once(project: Project, stages: list[str] | None, *, full: bool,
-              resume: bool) -> bool:
+              resume: bool, publish_result: bool = True) -> bool:
     if resume:
         con = connect(project.warehouse_path)
         try:
@@ -119,7 +122,7 @@ def _run_once(project: Project, stages: list[str] | None, *, full: bool,
             console.print("Nothing to resume: the last run finished every stage it began.")
             return True
         console.print(f"Resuming at {stages[0]}: {', '.join(stages)}")
-    results = run_pipeline(project, stages or None, full=full)
+    results = run_pipeline(project, stages or None, full=full, publish_result=publish_result)
     return all(r.ok for r in results)
 
 
@@ -170,6 +173,9 @@ def register(app: typer.Typer) -> None:
                                   "waiting now, then stop."),
         interval: float = typer.Option(60.0, "--interval", min=1.0, help="With --watch: "
                                        "seconds between looks for new deliveries."),
+        no_publish: bool = typer.Option(False, "--no-publish", help="Do not publish the "
+                                        "result for the web app (when running stages one "
+                                        "at a time; a later run publishes)."),
     ) -> None:
         """Run the pipeline (or some of its stages) on the project's feeds."""
         with friendly_errors():
@@ -177,7 +183,8 @@ def register(app: typer.Typer) -> None:
             if watch is not None:
                 ok = watch_deliveries(loaded, watch, once=once, interval=interval)
             else:
-                ok = _run_once(loaded, stages, full=full, resume=resume)
+                ok = _run_once(loaded, stages, full=full, resume=resume,
+                               publish_result=not no_publish)
         if not ok:
             raise typer.Exit(1)
 
