@@ -69,7 +69,7 @@ def _area_sql(con: duckdb.DuckDBPyConnection) -> str:
     """Each person's area: the postcode district of their current address."""
     if not table_exists(con, "current_addresses"):
         return "SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS area WHERE false"
-    return ("SELECT person_id, any_value(split_part(postcode, ' ', 1)) AS area "
+    return ("SELECT person_id, min(split_part(postcode, ' ', 1)) AS area "
             "FROM current_addresses GROUP BY person_id")
 
 

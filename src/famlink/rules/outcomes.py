@@ -81,9 +81,14 @@ def _family_facts(con: duckdb.DuckDBPyConnection, rulebook: Rulebook) -> None:
                         year(r.d) - year(m.date_of_birth) - CASE WHEN strftime(r.d, '%m%d')
                         < strftime(m.date_of_birth, '%m%d') THEN 1 ELSE 0 END AS age
                  FROM _tmp_outcomes_members m, ref r),
-        areas AS (SELECT m.family_id, mode(split_part(a.postcode, ' ', 1)) AS area
-                  FROM _tmp_outcomes_members m JOIN current_addresses a USING (person_id)
-                  WHERE a.postcode IS NOT NULL GROUP BY m.family_id)
+        -- the district most members live in; a tie goes to the first in order, so that
+        -- every run gives the family the same area
+        areas AS (SELECT family_id, first(district ORDER BY n DESC, district) AS area
+                  FROM (SELECT m.family_id, split_part(a.postcode, ' ', 1) AS district,
+                               count(*) AS n
+                        FROM _tmp_outcomes_members m JOIN current_addresses a USING (person_id)
+                        WHERE a.postcode IS NOT NULL GROUP BY ALL)
+                  GROUP BY family_id)
         SELECT f.family_id,
                coalesce(bool_or(g.age BETWEEN 0 AND {max_age} OR (g.age IS NULL AND
                         g.member_role = 'child')), FALSE) AS has_dependent_child,
