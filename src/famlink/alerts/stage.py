@@ -115,8 +115,9 @@ def _headline(name: str, row: dict[str, Any]) -> str:
         return f"family newly eligible on {row['event_date']}: {len(row['needs'])} needs " \
                f"({', '.join(row['needs'])})"
     if row["event_type"] == "need_flagged":
-        return f"newly flagged: {row['event_subtype'].replace('_', ' ')} " \
-               f"{row['measure'] or ''} as of {row['event_date']}".replace("  ", " ")
+        parts = ["newly flagged:", row["event_subtype"].replace("_", " "), row["measure"],
+                 f"as of {row['event_date']}"]
+        return " ".join(p for p in parts if p)
     what = (row["event_subtype"] or row["event_type"]).replace("_", " ")
     present = "; child present" if row["present"] and name == "operation_encompass" else ""
     return f"{what} on {row['event_date']}{' ' + row['event_time'] if row['event_time'] else ''}" \

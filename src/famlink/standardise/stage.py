@@ -43,8 +43,10 @@ GROUP BY 1
 
 
 def _standardised_rows(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress,
-                       today: dt.date, into: str, batches: str | None = None) -> None:
-    """Table ``into``: the person rows (of ``batches`` only, when given), standardised."""
+                       today: dt.date, into: str, batches: str | None = None,
+                       temp: bool = False) -> None:
+    """Table ``into`` (a temp table if ``temp``): the person rows (of ``batches`` only, when
+    given), standardised."""
     feeds = [f for f in project.feeds.values() if is_person_feed(f)]
     sql = (union_sql(con, project, feeds, person_columns(), batches)
            or empty_union_sql(person_columns()))
@@ -58,8 +60,7 @@ def _standardised_rows(project: Project, con: duckdb.DuckDBPyConnection, progres
     progress("standardise dates of birth", 1, 4)
     people.parse_loose_dates(con, "_tmp_std_source", today)
     progress("standardise person records", 2, 4)
-    temp = "TEMP " if into.startswith("_tmp") else ""
-    con.execute(f"CREATE OR REPLACE {temp}TABLE {into} AS "
+    con.execute(f"CREATE OR REPLACE {'TEMP ' if temp else ''}TABLE {into} AS "
                 + people.person_records_sql("_tmp_std_source", today))
     _apply_min_ages(project, con, into)
     progress("match addresses to the gazetteer", 3, 4)
@@ -83,7 +84,7 @@ def _increment(project: Project, con: duckdb.DuckDBPyConnection, progress: Progr
     """Standardise the rows of the new batches and merge them in; a record delivered again
     replaces its earlier row (and events), its cannot-link groups add to the earlier ones."""
     new = incremental.NEW_BATCHES
-    _standardised_rows(project, con, progress, today, "_tmp_std_new", new)
+    _standardised_rows(project, con, progress, today, "_tmp_std_new", new, temp=True)
     gazetteer = int(scalar(con, "SELECT count(*) FROM gazetteer_addresses") or 0)
     match_new_addresses(con, "_tmp_std_new", gazetteer)
     con.execute("CREATE OR REPLACE TEMP TABLE _tmp_std_new_rows AS "
