@@ -1,14 +1,16 @@
 """A rule limited to the people on a list (``subjects.on_feeds``) alerts on them and on no
-one else."""
+one else; a list the project does not have is a clear error."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from famlink.alerts.spec import ALERTS_FILE, default_path
 from famlink.engine import connect
+from famlink.errors import ConfigError
 from famlink.ingest import deliveries
 from famlink.pipeline import run_stages
 from famlink.project import Project
@@ -45,3 +47,20 @@ def test_only_subjects_with_a_record_in_the_feeds_are_alerted(town_copy: Project
         con.close()
     assert on_youth_list == 0
     assert raised == [("on_roll", child)]
+
+
+def test_an_unknown_list_names_the_file_and_key(town_copy: Project) -> None:
+    book = yaml.safe_load(default_path().read_text())
+    book["alerts"]["missing_child"]["subjects"]["on_feeds"] = ["safe_cohort"]
+    (town_copy.root / "rules" / ALERTS_FILE).write_text(yaml.safe_dump(book))
+    con = connect(town_copy.warehouse_path)
+    try:
+        before = con.execute("SELECT count(*) FROM alerts").fetchall()
+        with pytest.raises(ConfigError) as err:
+            run_stages(town_copy, con, ["alerts"], _quiet)
+        assert con.execute("SELECT count(*) FROM alerts").fetchall() == before
+    finally:
+        con.close()
+    message = str(err.value)
+    assert ALERTS_FILE in message and "alerts.missing_child.subjects.on_feeds" in message
+    assert "'safe_cohort'" in message and "school_census" in message

@@ -151,7 +151,7 @@ def _alert_rows(name: str, rule: AlertRule, calendar: SchoolCalendar, subjects: 
 def run_alerts(project: Project, con: duckdb.DuckDBPyConnection, progress: Progress, *,
                now: dt.datetime | None = None) -> StageResult:
     book, path = load_alerts(project.root)
-    _check_needs(project, book, path)
+    _check_references(project, book, path)
     calendar = book.calendar.build()
     now = now or dt.datetime.now()
     progress("alerts: new events", 0, len(book.alerts))
@@ -191,20 +191,25 @@ def run_alerts(project: Project, con: duckdb.DuckDBPyConnection, progress: Progr
     return StageResult("alerts", counts, details=[f"rules from {path}"])
 
 
-def _check_needs(project: Project, book: AlertBook, path: Any) -> None:
-    """Every need_newly_flagged names a person-level need of the project's rulebook."""
+def _check_references(project: Project, book: AlertBook, path: Any) -> None:
+    """Every need_newly_flagged names a person-level need of the project's rulebook, and
+    every subjects.on_feeds names a feed of the project."""
+    problems = [ConfigProblem(path, f"alerts.{name}.subjects.on_feeds",
+                              f"{feed!r} is not a feed of this project; choose from "
+                              f"{sorted(project.feeds)}")
+                for name, rule in book.alerts.items() for feed in rule.subjects.on_feeds or []
+                if feed not in project.feeds]
     wanted = {n: r.trigger.need_newly_flagged for n, r in book.alerts.items()
               if r.trigger.need_newly_flagged}
-    if not wanted:
-        return
-    from famlink.rules.rulebook import project_rulebook
+    if wanted:
+        from famlink.rules.rulebook import project_rulebook
 
-    needs = project_rulebook(project.root).needs
-    problems = [ConfigProblem(path, f"alerts.{name}.trigger.need_newly_flagged",
-                              f"{need!r} is not a person-level need of the rulebook; choose "
-                              f"from {sorted(n for n, x in needs.items() if x.scope == 'person')}")
-                for name, need in wanted.items()
-                if need not in needs or needs[need].scope != "person"]
+        needs = project_rulebook(project.root).needs
+        person = sorted(n for n, x in needs.items() if x.scope == "person")
+        problems += [ConfigProblem(path, f"alerts.{name}.trigger.need_newly_flagged",
+                                   f"{need!r} is not a person-level need of the rulebook; "
+                                   f"choose from {person}")
+                     for name, need in wanted.items() if need not in person]
     if problems:
         raise ConfigError(problems)
 
