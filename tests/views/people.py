@@ -34,6 +34,7 @@ def build_people(con: duckdb.DuckDBPyConnection) -> None:
                      phonetic_key(surname), former, dob, pc, nhs, upn, ni])
         con.execute("INSERT INTO person_membership VALUES (?, ?)", [rid, pid])
     con.execute("CREATE TABLE persons AS SELECT m.person_id, count(*) AS n_records, "
+                "list(DISTINCT p.feed ORDER BY p.feed) AS feeds, "
                 "min(p.first_name) AS first_name, min(p.surname) AS surname, "
                 "min(p.date_of_birth) AS date_of_birth, min(p.sex) AS sex "
                 "FROM person_membership m JOIN person_records p USING (record_id) GROUP BY 1")

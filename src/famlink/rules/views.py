@@ -216,9 +216,17 @@ def person_flags(con: duckdb.DuckDBPyConnection, person_id: str, *,
     if not checked:
         require_outcomes(con)
         require_person(con, person_id)
-    return _flags(con, "person_id = ? OR (person_id IS NULL AND EXISTS (SELECT 1 FROM "
-                  "flag_evidence v WHERE v.family_id = family_flags.family_id AND v.need = "
-                  "family_flags.need AND v.person_id = ?))", [person_id, person_id])
+    # Read by key: the families with a flag on the person or evidence from them (two
+    # indexed look-ups; most persons have none), then those families' flags.
+    rows = con.execute("SELECT family_id, need FROM flag_evidence WHERE person_id = ? "
+                       "UNION ALL SELECT family_id, NULL FROM family_flags WHERE person_id = ?",
+                       [person_id, person_id]).fetchall()
+    if not rows:
+        return []
+    evidenced = sorted({f"{family}\x1f{need}" for family, need in rows if need is not None})
+    return _flags(con, "list_contains(?, family_id) AND (person_id = ? OR (person_id IS NULL "
+                  "AND list_contains(?, family_id || chr(31) || need)))",
+                  [sorted({r[0] for r in rows}), person_id, evidenced])
 
 
 def ranked_families(con: duckdb.DuckDBPyConnection, scenario: str, *,

@@ -13,7 +13,13 @@ import duckdb
 from famlink.chronology.entries import FamilyChronologyEntry, family_chronology
 from famlink.views import pages
 from famlink.views.family_events import served_family_chronology
-from famlink.views.lookup import display_names, households_hint, require_family, tables_of
+from famlink.views.lookup import (
+    Tables,
+    display_names,
+    households_hint,
+    require_family,
+    tables_of,
+)
 from famlink.views.person import (
     Household,
     Relationship,
@@ -102,10 +108,12 @@ def _page_view(con: duckdb.DuckDBPyConnection, family_id: str, types: Sequence[s
 
 def family_view(con: duckdb.DuckDBPyConnection, family_id: str, *,
                 types: Sequence[str] | None = None, start: dt.date | None = None,
-                end: dt.date | None = None, within_membership: bool = False) -> FamilyView:
+                end: dt.date | None = None, within_membership: bool = False,
+                tables: Tables | None = None) -> FamilyView:
     """Everything the warehouse knows about one family (the chronology filtered as
-    ``family_chronology`` filters it)."""
-    t = tables_of(con)
+    ``family_chronology`` filters it). ``tables``: the snapshot's tables when the caller
+    has them, else they are read."""
+    t = tables or tables_of(con)
     if t.has("serve_family_pages", "chronology"):
         return _page_view(con, family_id, types, start, end, within_membership)
     require_family(con, family_id)

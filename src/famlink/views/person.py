@@ -315,10 +315,11 @@ def households_from(rows: list[dict] | None) -> list[Household]:
 
 def person_view(con: duckdb.DuckDBPyConnection, person_id: str, *,
                 types: Sequence[str] | None = None, start: dt.date | None = None,
-                end: dt.date | None = None) -> PersonView:
+                end: dt.date | None = None, tables: Tables | None = None) -> PersonView:
     """Everything the warehouse knows about one person (the chronology filtered as
-    ``person_chronology`` filters it)."""
-    t = tables_of(con)
+    ``person_chronology`` filters it). ``tables``: the snapshot's tables when the caller
+    has them (the portal reads them once per snapshot), else they are read."""
+    t = tables or tables_of(con)
     if t.has("serve_person_pages", "chronology"):
         return _page_view(con, person_id, types, start, end)
     found = con.execute(f"SELECT n_records, feeds, {NAME_SQL} FROM persons WHERE person_id = ?",

@@ -15,6 +15,8 @@ from the records (slower, same results).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +42,10 @@ WEIGHTS = {"name": 0.5, "dob": 0.3, "postcode": 0.2, "identifier": 1.0}
 CAP = 300  # candidate rows read per key, at most: exact matches first, then the best-known
 ROW = ("person_id", "first_name", "first_name_canon", "surname", "former_surname",
        "date_of_birth", "postcode", "n_person")
+HIT = ("person_name", "person_date_of_birth", "person_sex", "person_feeds")
+# Rows equal on score are cut at CAP in this order, so a search always reads the same rows.
+TIES = "n_person DESC, person_id, surname, first_name, date_of_birth, postcode, former_surname"
+_PARAM = re.compile(r"\$(\w+)")
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class SearchHit:
     score: float  # 0 to 1: the weighted share of the criteria given that matched
     reasons: list[str] = field(default_factory=list)
     matched_name: str | None = None
+    feeds: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -68,11 +75,13 @@ class _Sources:
     search: str
     identifiers: str
     words: str
+    names: str | None = None  # the rows by name key (a snapshot's serve_search_names)
 
 
 def _sources(con: duckdb.DuckDBPyConnection, t: Tables) -> _Sources:
-    if t.has("serve_search", "serve_identifiers", "serve_name_words"):
-        return _Sources("serve_search", "serve_identifiers", "serve_name_words")
+    if t.has("serve_search", "serve_identifiers", "serve_name_words", "serve_search_names"):
+        return _Sources("serve_search", "serve_identifiers", "serve_name_words",
+                        "serve_search_names")
     if not t.has("persons"):
         raise FamlinkError("no persons in the warehouse yet: run `famlink run` first")
     if not serving.has_search_columns(con):
@@ -84,17 +93,19 @@ def _sources(con: duckdb.DuckDBPyConnection, t: Tables) -> _Sources:
 
 
 def search_persons(con: duckdb.DuckDBPyConnection, query: SearchQuery,
-                   within: frozenset[str] | None = None) -> list[SearchHit]:
+                   within: frozenset[str] | None = None,
+                   tables: Tables | None = None) -> list[SearchHit]:
     """The persons best matching ``query``, best first, at most ``query.limit``; only among
-    ``within`` when given (a user's scope), before the limit is applied."""
+    ``within`` when given (a user's scope), before the limit is applied. ``tables``: the
+    snapshot's tables when the caller has them (else they are read)."""
     crit = criteria_of(query.name, query.dob, query.postcode, query.identifier, query.limit)
-    src = _sources(con, tables_of(con))
+    src = _sources(con, tables or tables_of(con))
     by_identifier = _identifier_matches(con, src, crit)
     rows = _candidates(con, src, crit, sorted(by_identifier))
     best = _best_rows(crit, rows, by_identifier)
     allowed = [b for b in best.values() if within is None or b.person_id in within]
     ranked = sorted(allowed, key=lambda b: (-b.score, -b.n_person, b.person_id))
-    return _hits(con, ranked[:crit.limit])
+    return _hits(rows, ranked[:crit.limit])
 
 
 @dataclass(frozen=True)
@@ -135,51 +146,63 @@ def _identifier_matches(con: duckdb.DuckDBPyConnection, src: _Sources,
     return {pid: found for pid, found in rows}
 
 
-Key = tuple[str, str, dict[str, Any]]  # WHERE, what an exact match is, parameters
+Key = tuple[str, str, str, dict[str, Any]]  # table, WHERE, what an exact match is, parameters
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, src: _Sources, crit: Criteria,
                 identified: list[str]) -> list[dict[str, Any]]:
     """Rows of persons sharing a key with the query: the identifier, a similar name, the
-    date of birth (or its day/month swap), the postcode (or its sector, or district)."""
+    date of birth (or its day/month swap), the postcode (or its sector, or district).
+    Each key reads at most CAP rows, exact matches first; all keys are one query."""
     keys: list[Key] = []
     if identified:
-        keys.append(("list_contains($ids, person_id)", "", {"ids": identified}))
+        keys.append((src.search, "list_contains($ids, person_id)", "", {"ids": identified}))
     if crit.surname:
         keys += _name_keys(con, src, crit)
     if crit.dob is not None:
         dobs = [d for d in (crit.dob, crit.dob_swapped) if d]
-        keys.append(("list_contains($d, date_of_birth)", "date_of_birth = $d[1]", {"d": dobs}))
+        keys.append((src.search, "list_contains($d, date_of_birth)", "date_of_birth = $d[1]",
+                     {"d": dobs}))
     if crit.postcode and not (crit.surname or crit.dob):
-        keys.append(_postcode_key(crit.postcode))
-    rows: list[dict[str, Any]] = []
-    for where, exact, params in keys:
-        found = con.execute(f"SELECT {', '.join(ROW)} FROM {src.search} WHERE {where} "
-                            f"ORDER BY {exact + ' DESC, ' if exact else ''}n_person DESC, "
-                            f"person_id LIMIT {CAP}",
-                            params).fetchall()
-        rows += [dict(zip(ROW, r, strict=True)) for r in found]
-    return rows
+        keys.append(_postcode_key(src.search, crit.postcode))
+    keys = [k for k in keys if all(v != [] for v in k[3].values())]  # no keys: no rows
+    if not keys:
+        return []
+    columns, branches, params = ", ".join((*ROW, *HIT)), [], {}
+    for i, (table, where, exact, values) in enumerate(keys):
+        def rename(m: re.Match[str], i: int = i) -> str:
+            return f"$k{i}_{m.group(1)}"
+        where, exact = _PARAM.sub(rename, where), _PARAM.sub(rename, exact)
+        params.update({f"k{i}_{name}": value for name, value in values.items()})
+        branches.append(f"(SELECT * FROM (SELECT DISTINCT {columns} FROM {table} WHERE {where}) "
+                        f"ORDER BY {exact + ' DESC, ' if exact else ''}{TIES} LIMIT {CAP})")
+    found = con.execute(" UNION ALL ".join(branches), params).fetchall()
+    return [dict(zip((*ROW, *HIT), r, strict=True)) for r in found]
 
 
-def _postcode_key(postcode: str) -> Key:
+def _postcode_key(search: str, postcode: str) -> Key:
     if " " not in postcode:
         column = "split_part(postcode, ' ', 1)"
     elif len(postcode.split(" ")[1]) == 1:
         column = "postcode_sector"
     else:
         column = "postcode"
-    return (f"{column} = $p", "postcode = $p", {"p": postcode})
+    return (search, f"{column} = $p", "postcode = $p", {"p": postcode})
 
 
-def _similar(con: duckdb.DuckDBPyConnection, src: _Sources, kind: str,
-             word: str) -> list[str]:
-    """Words of the dictionary spelled close to ``word`` or sounding like it."""
-    found = [r[0] for r in con.execute(
-        f"SELECT word FROM {src.words} WHERE kind = ? AND (metaphone = ? "
-        f"OR jaro_winkler_similarity(word, ?) >= {CLOSE})",
-        [kind, phonetic_key(word), word]).fetchall()]
-    return [word, *sorted(set(found) - {word})]
+def _similar(con: duckdb.DuckDBPyConnection, src: _Sources,
+             wanted: dict[str, str]) -> dict[str, list[str]]:
+    """For each kind (forename, surname) and word: the words of the dictionary spelled close
+    to it or sounding like it, the word itself first (one query for all)."""
+    parts, params = [], []
+    for kind, word in wanted.items():
+        parts.append(f"SELECT kind, word FROM {src.words} WHERE kind = ? AND (metaphone = ? "
+                     f"OR jaro_winkler_similarity(word, ?) >= {CLOSE})")
+        params += [kind, phonetic_key(word), word]
+    found: dict[str, set[str]] = {kind: set() for kind in wanted}
+    for kind, word in con.execute(" UNION ALL ".join(parts), params).fetchall():
+        found[kind].add(word)
+    return {kind: [word, *sorted(found[kind] - {word})] for kind, word in wanted.items()}
 
 
 def _name_keys(con: duckdb.DuckDBPyConnection, src: _Sources, crit: Criteria) -> list[Key]:
@@ -189,19 +212,49 @@ def _name_keys(con: duckdb.DuckDBPyConnection, src: _Sources, crit: Criteria) ->
     of birth, when given."""
     word = crit.surname or ""
     if crit.one_word:
-        return [("list_contains($s, surname)", "surname = $s[1]",
-                 {"s": _similar(con, src, "surname", word)}),
-                ("former_surname = $w", "", {"w": word}),
-                ("first_name_canon = $c", "first_name = $w",
+        similar = _similar(con, src, {"surname": word, "forename": word})
+        return [(src.search, "list_contains($s, surname)", "surname = $s[1]",
+                 {"s": similar["surname"]}),
+                (src.search, "former_surname = $w", "", {"w": word}),
+                (src.search, "first_name_canon = $c", "first_name = $w",
                  {"c": canonical_forename(word), "w": word}),
-                ("list_contains($f, first_name)", "first_name = $f[1]",
-                 {"f": _similar(con, src, "forename", word)})]
+                (src.search, "list_contains($f, first_name)", "first_name = $f[1]",
+                 {"f": similar["forename"]})]
     forename = crit.forename or ""
+    similar = _similar(con, src, {"surname": word, "forename": forename})
+    surnames, forenames = similar["surname"], similar["forename"]
+    canon = canonical_forename(forename)
+    exact = "surname = $sx AND first_name = $fx"
+    if src.names is not None:  # the keys these spellings make, looked up by index
+        main, former = _name_keys_present(con, word, surnames, set(forenames), canon)
+        return [(src.names, "list_contains($k, name_key)", exact,
+                 {"k": main, "sx": word, "fx": forename}),
+                (src.names, "list_contains($k, name_key)", "", {"k": former})]
     fits = "(first_name_canon = $c OR list_contains($f, first_name))"
-    params = {"c": canonical_forename(forename), "f": _similar(con, src, "forename", forename)}
-    return [(f"list_contains($s, surname) AND {fits}", "surname = $s[1] AND first_name = $f[1]",
-             {"s": _similar(con, src, "surname", word), **params}),
-            (f"former_surname = $w AND {fits}", "", {"w": word, **params})]
+    params = {"c": canon, "f": forenames}
+    return [(src.search, f"list_contains($ss, surname) AND {fits}", exact,
+             {"ss": surnames, "sx": word, "fx": forename, **params}),
+            (src.search, f"former_surname = $w AND {fits}", "", {"w": word, **params})]
+
+
+def _name_keys_present(con: duckdb.DuckDBPyConnection, word: str, surnames: list[str],
+                       forenames: set[str], canon: str) -> tuple[list[str], list[str]]:
+    """The name keys that some row has, of a similar surname with a similar forename or the
+    canonical one, and of the former surname ``word`` likewise: read from each surname's
+    list of keys (``serve_name_forenames``), so that the rows are then read by a few keys
+    rather than by every pair of spellings."""
+    main: list[str] = []
+    former: list[str] = []
+    rows = con.execute("SELECT surname, forenames FROM serve_name_forenames "
+                       "WHERE list_contains(?, surname)", [surnames]).fetchall()
+    for surname, listed in rows:
+        for kind, name in json.loads(listed):
+            fits = name in forenames if kind in ("S", "FS") else name == canon
+            if fits and kind in ("S", "C"):
+                main.append(serving.name_key(kind, surname, name))
+            elif fits and surname == word:
+                former.append(serving.name_key(kind, surname, name))
+    return sorted(main), sorted(former)
 
 
 def _name_part(crit: Criteria, row: dict[str, Any]) -> Part:
@@ -234,16 +287,14 @@ def _score(crit: Criteria, row: dict[str, Any],
     return round(score, 4), [r for p in parts.values() if p.reason for r in p.reason.split("; ")]
 
 
-def _hits(con: duckdb.DuckDBPyConnection, ranked: list[_Best]) -> list[SearchHit]:
-    """The hits in ranked order, with each person's display name, dob and sex."""
-    if not ranked:
-        return []
-    rows = con.execute(
-        "SELECT person_id, coalesce(nullif(trim(concat_ws(' ', first_name, surname)), ''), "
-        "person_id), date_of_birth, sex, n_records FROM persons "
-        "WHERE list_contains(?, person_id)", [[b.person_id for b in ranked]]).fetchall()
-    found = {r[0]: r for r in rows}
-    return [SearchHit(b.person_id, found[b.person_id][1], found[b.person_id][2],
-                      found[b.person_id][3], found[b.person_id][4], b.score, b.reasons,
-                      b.matched_name)
-            for b in ranked if b.person_id in found]
+def _hits(rows: list[dict[str, Any]], ranked: list[_Best]) -> list[SearchHit]:
+    """The hits in ranked order, with each person's display name, dob, sex, records and
+    feeds (which every candidate row carries)."""
+    person = {r["person_id"]: r for r in rows}
+    out = []
+    for b in ranked:
+        p = person[b.person_id]
+        out.append(SearchHit(b.person_id, p["person_name"], p["person_date_of_birth"],
+                             p["person_sex"], p["n_person"], b.score, b.reasons, b.matched_name,
+                             list(json.loads(p["person_feeds"] or "[]") or [])))
+    return out

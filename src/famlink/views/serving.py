@@ -7,7 +7,9 @@ addresses, households, relationships, families...) and builds:
 - ``serve_person_records``: each person's records with the columns the person view shows,
   joined to their person ID once (the warehouse needs a join of two whole tables for this);
 - ``serve_search``: one row per person and distinct name / date of birth / postcode, the
-  candidates of ``search_persons``; ``serve_identifiers``: identifier -> person;
+  candidates of ``search_persons``; ``serve_search_names``: the same rows under each of
+  their (surname, forename) keys, and ``serve_name_forenames`` the keys of each surname;
+  ``serve_identifiers``: identifier -> person;
   ``serve_name_words``: the distinct forenames and surnames, scanned for close spellings;
 - ``serve_person_pages``, ``serve_family_pages`` (``famlink.views.pages``): each person's
   and family's view but for the chronology, as one row, when the households stage has run;
@@ -67,13 +69,47 @@ def records_sql(columns: tuple[str, ...] = RECORD_COLUMNS) -> str:
             "JOIN person_membership m USING (record_id)")
 
 
+# What a hit shows of its person (their usual name, date of birth, sex and feeds), carried
+# on every search row so that a search needs no look-up of the persons it found.
+HIT_SQL = ("coalesce(nullif(trim(concat_ws(' ', p.first_name, p.surname)), ''), p.person_id) "
+           "AS person_name, p.date_of_birth AS person_date_of_birth, p.sex AS person_sex, "
+           "CAST(to_json(p.feeds) AS VARCHAR) AS person_feeds")
+# A two-word name's keys: surname and forename as recorded, or with the canonical forename
+# (a nickname's full form); the same with the former surname. A search for similar names
+# looks up the few keys its similar spellings make, by index, instead of filtering rows.
+NAME_KEYS = {"S": ("surname", "first_name"), "C": ("surname", "first_name_canon"),
+             "FS": ("former_surname", "first_name"), "FC": ("former_surname", "first_name_canon")}
+
+
+def name_key(kind: str, surname: str, forename: str) -> str:
+    """The key of ``serve_search_names`` for a (surname, forename) pair of one kind."""
+    return f"{kind}|{surname}|{forename}"
+
+
 def search_rows_sql() -> str:
     """One row per person and distinct (names, date of birth, postcode) among their records,
-    with the person's number of records (``n_person``: ties are ranked by it)."""
+    with the person's number of records (``n_person``: ties are ranked by it) and what a hit
+    shows of the person."""
     cols = ", ".join(SEARCH_COLUMNS)
     return (f"SELECT s.*, left(s.postcode, length(s.postcode) - 2) AS postcode_sector, "
-            f"p.n_records AS n_person FROM (SELECT DISTINCT person_id, {cols} "
+            f"p.n_records AS n_person, {HIT_SQL} FROM (SELECT DISTINCT person_id, {cols} "
             f"FROM ({records_sql(SEARCH_COLUMNS)})) s JOIN persons p USING (person_id)")
+
+
+def name_forenames_sql() -> str:
+    """Per surname (or former surname), the name keys ``serve_search_names`` has for it, as
+    JSON text: [[kind, forename], ...]."""
+    return ("SELECT split_part(name_key, '|', 2) AS surname, CAST(to_json(list(DISTINCT "
+            "[split_part(name_key, '|', 1), split_part(name_key, '|', 3)])) AS VARCHAR) "
+            "AS forenames FROM serve_search_names GROUP BY 1")
+
+
+def search_names_sql(search: str) -> str:
+    """The rows of ``search`` once under each of their name keys (``NAME_KEYS``)."""
+    return " UNION ALL ".join(
+        f"SELECT '{kind}|' || {surname} || '|' || {forename} AS name_key, * FROM {search} "
+        f"WHERE {surname} IS NOT NULL AND {forename} IS NOT NULL"
+        for kind, (surname, forename) in NAME_KEYS.items())
 
 
 def identifiers_sql() -> str:
@@ -176,4 +212,9 @@ def _build_search_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                         ("value",)))
     built.update(_build(con, "serve_name_words",
                         f"{name_words_sql('serve_search')} ORDER BY kind, word", ()))
+    built.update(_build(con, "serve_search_names",
+                        f"{search_names_sql('serve_search')} ORDER BY name_key, person_id",
+                        ("name_key",)))
+    built.update(_build(con, "serve_name_forenames", f"{name_forenames_sql()} ORDER BY surname",
+                        ("surname",)))
     return built

@@ -117,7 +117,7 @@ class Guard:
         self.require(action)
         self.check_person(person_id)
         try:
-            view = person_view(self.con, person_id)
+            view = person_view(self.con, person_id, tables=self.tables())
         except FamlinkError as exc:
             raise NotVisible(str(exc)) from exc
         restricted = self.restricted_feeds(person_id)
@@ -140,7 +140,7 @@ class Guard:
         self.require("view_family")
         self.check_family(family_id)
         try:
-            view = family_view(self.con, family_id)
+            view = family_view(self.con, family_id, tables=self.tables())
         except FamlinkError as exc:
             raise NotVisible(str(exc)) from exc
         self.audit("view_family", "family", family_id)
@@ -149,7 +149,7 @@ class Guard:
     def search(self, form: SearchForm, *, action: str = "search",
                reason: str = "") -> list[FoundPerson]:
         self.require("search")
-        found = run_search(self.con, form, self.scope.persons)
+        found = run_search(self.con, form, self.scope.persons, self.tables())
         self.audit(action, None, None, reason, terms=form.terms(), results=len(found))
         return [self.policy.found(f) for f in found]
 

@@ -10,6 +10,7 @@ import duckdb
 
 from famlink.errors import FamlinkError
 from famlink.views.find import FoundPerson
+from famlink.views.lookup import Tables
 from famlink.views.search import SearchQuery, search_persons
 
 
@@ -34,7 +35,8 @@ class SearchForm:
 
 
 def run_search(con: duckdb.DuckDBPyConnection, form: SearchForm,
-               allowed: frozenset[str] | None = None) -> list[FoundPerson]:
+               allowed: frozenset[str] | None = None,
+               tables: Tables | None = None) -> list[FoundPerson]:
     """Persons best matching the form (``search_persons``: typos, nicknames, day/month
     swaps, postcode sectors, checked identifiers), only among ``allowed`` (None: all)."""
     if form.is_empty:
@@ -42,9 +44,6 @@ def run_search(con: duckdb.DuckDBPyConnection, form: SearchForm,
     hits = search_persons(con, SearchQuery(
         name=form.name.strip() or None, dob=form.dob.strip() or None,
         postcode=form.postcode.strip() or None, identifier=form.identifier.strip() or None,
-        limit=form.limit), within=allowed)
-    feeds = dict(con.execute("SELECT person_id, feeds FROM persons WHERE list_contains(?, "
-                             "person_id)", [[h.person_id for h in hits]]).fetchall())
-    return [FoundPerson(h.person_id, h.name, h.date_of_birth, h.sex, h.n_records,
-                        list(feeds.get(h.person_id) or []), h.matched_name or h.name, h.score)
-            for h in hits]
+        limit=form.limit), within=allowed, tables=tables)
+    return [FoundPerson(h.person_id, h.name, h.date_of_birth, h.sex, h.n_records, h.feeds,
+                        h.matched_name or h.name, h.score) for h in hits]
