@@ -63,13 +63,17 @@ def _read_head(engine: Engine) -> tuple[int, str]:
     return (int(last[0]), str(last[1])) if last else (0, GENESIS)
 
 
+_INSERT = insert(AuditEntry.__table__)  # built once: every page appends an entry
+
+
 def _insert_after(engine: Engine, head: tuple[int, str], values: dict[str, Any]) -> AuditEntry:
-    entry = AuditEntry(seq=head[0] + 1, prev_hash=head[1], **values)
-    entry.entry_hash = _hash_of(entry)
-    row = {c: getattr(entry, c) for c in ("seq", "prev_hash", "entry_hash", *values)}
+    row = {"seq": head[0] + 1, "prev_hash": head[1], **values}
+    row["entry_hash"] = entry_hash(row["seq"], row["at"], row["username"], row["role"],
+                                   row["action"], row["subject_kind"], row["subject_id"],
+                                   row["detail"], row["reason"], row["prev_hash"])
     with engine.begin() as conn:
-        conn.execute(insert(AuditEntry), [row])
-    return entry
+        conn.execute(_INSERT, row)
+    return AuditEntry(**row)
 
 
 def append(engine: Engine, *, username: str, role: str, action: str,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from famlink.errors import FamlinkError
@@ -174,10 +174,14 @@ class LiveSession:
 
 
 TOUCH_EVERY = dt.timedelta(seconds=30)  # last_seen_at is written at most this often
+# Built once (every request runs them): SQLAlchemy then reuses their compiled form.
 _RESUME = (select(Session.last_seen_at, Session.expires_at, Session.ended_at,
                   Session.csrf_token, User.user_id, User.username, User.role,
                   User.scope_value, User.is_active)
-           .join(User, User.user_id == Session.user_id))
+           .join(User, User.user_id == Session.user_id)
+           .where(Session.session_id == bindparam("digest")))
+_TOUCH = (update(Session).where(Session.session_id == bindparam("digest"))
+          .values(last_seen_at=bindparam("at")))
 
 
 def resume_session(engine: Engine, token: str, idle: dt.timedelta) -> LiveSession | None:
@@ -188,15 +192,14 @@ def resume_session(engine: Engine, token: str, idle: dt.timedelta) -> LiveSessio
     is kept to within that."""
     at, digest = now(), _digest(token)
     with engine.connect() as conn:
-        row = conn.execute(_RESUME.where(Session.session_id == digest)).first()
+        row = conn.execute(_RESUME, {"digest": digest}).first()
         if row is None:
             return None
         if (row.ended_at is not None or not row.is_active or at >= row.expires_at
                 or at - row.last_seen_at > idle):
             return None
         if at - row.last_seen_at > TOUCH_EVERY:
-            conn.execute(update(Session).where(Session.session_id == digest)
-                         .values(last_seen_at=at))
+            conn.execute(_TOUCH, {"digest": digest, "at": at})
             conn.commit()
     return LiveSession(Account(row.user_id, row.username, row.role, row.scope_value,
                                row.is_active), row.csrf_token)

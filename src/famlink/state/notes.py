@@ -3,7 +3,7 @@ author chose (always including the author's own)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.orm import Session
 
 from famlink.errors import FamlinkError
@@ -34,9 +34,12 @@ def add_note(engine: Engine, kind: str, subject_id: str, body: str, author: str,
 def notes_for(engine: Engine, kind: str, subject_id: str, role: str) -> list[Note]:
     """The notes on a subject that ``role`` may read, newest first (read without an ORM
     session: every person and family page asks, and most subjects have none)."""
-    table = Note.__table__
     with engine.connect() as conn:
-        rows = conn.execute(select(table).where(table.c.subject_kind == kind,
-                                                table.c.subject_id == subject_id)
-                            .order_by(table.c.created_at.desc(), table.c.note_id.desc())).all()
+        rows = conn.execute(_NOTES, {"kind": kind, "subject": subject_id}).all()
     return [Note(**row._mapping) for row in rows if role in row.visible_to.split(",")]
+
+
+_TABLE = Note.__table__
+_NOTES = (select(_TABLE).where(_TABLE.c.subject_kind == bindparam("kind"),
+                               _TABLE.c.subject_id == bindparam("subject"))
+          .order_by(_TABLE.c.created_at.desc(), _TABLE.c.note_id.desc()))  # built once
