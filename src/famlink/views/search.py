@@ -37,6 +37,7 @@ from famlink.views.scoring import (
     postcode_part,
     surname_part,
 )
+from famlink.views.search_keys import Keyed, read_keyed
 
 WEIGHTS = {"name": 0.5, "dob": 0.3, "postcode": 0.2, "identifier": 1.0}
 CAP = 300  # candidate rows read per key, at most: exact matches first, then the best-known
@@ -75,13 +76,13 @@ class _Sources:
     search: str
     identifiers: str
     words: str
-    names: str | None = None  # the rows by name key (a snapshot's serve_search_names)
+    keyed: bool = False  # names and dates of birth read by key (a snapshot's search_keys)
 
 
 def _sources(con: duckdb.DuckDBPyConnection, t: Tables) -> _Sources:
-    if t.has("serve_search", "serve_identifiers", "serve_name_words", "serve_search_names"):
-        return _Sources("serve_search", "serve_identifiers", "serve_name_words",
-                        "serve_search_names")
+    if t.has("serve_search", "serve_identifiers", "serve_name_words", "serve_search_keys",
+             "serve_name_forenames"):
+        return _Sources("serve_search", "serve_identifiers", "serve_name_words", keyed=True)
     if not t.has("persons"):
         raise FamlinkError("no persons in the warehouse yet: run `famlink run` first")
     if not serving.has_search_columns(con):
@@ -147,25 +148,34 @@ def _identifier_matches(con: duckdb.DuckDBPyConnection, src: _Sources,
 
 
 Key = tuple[str, str, str, dict[str, Any]]  # table, WHERE, what an exact match is, parameters
+Branch = Key | Keyed
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, src: _Sources, crit: Criteria,
                 identified: list[str]) -> list[dict[str, Any]]:
     """Rows of persons sharing a key with the query: the identifier, a similar name, the
     date of birth (or its day/month swap), the postcode (or its sector, or district).
-    Each key reads at most CAP rows, exact matches first; all keys are one query."""
-    keys: list[Key] = []
+    Each key reads at most CAP rows, exact matches first."""
+    branches: list[Branch] = []
     if identified:
-        keys.append((src.search, "list_contains($ids, person_id)", "", {"ids": identified}))
+        branches.append((src.search, "list_contains($ids, person_id)", "", {"ids": identified}))
     if crit.surname:
-        keys += _name_keys(con, src, crit)
+        branches += _name_keys(con, src, crit)
     if crit.dob is not None:
         dobs = [d for d in (crit.dob, crit.dob_swapped) if d]
-        keys.append((src.search, "list_contains($d, date_of_birth)", "date_of_birth = $d[1]",
-                     {"d": dobs}))
+        branches.append(Keyed([serving.dob_key(d) for d in dobs], {"date_of_birth": crit.dob})
+                        if src.keyed else
+                        (src.search, "list_contains($d, date_of_birth)", "date_of_birth = $d[1]",
+                         {"d": dobs}))
     if crit.postcode and not (crit.surname or crit.dob):
-        keys.append(_postcode_key(src.search, crit.postcode))
-    keys = [k for k in keys if all(v != [] for v in k[3].values())]  # no keys: no rows
+        branches.append(_postcode_key(src.search, crit.postcode))
+    keyed = [b for b in branches if isinstance(b, Keyed)]
+    return (read_keyed(con, keyed, CAP) +
+            _queried(con, [b for b in branches if not isinstance(b, Keyed)]))
+
+
+def _queried(con: duckdb.DuckDBPyConnection, keys: list[Key]) -> list[dict[str, Any]]:
+    """The rows of branches that are queries, all in one."""
     if not keys:
         return []
     columns, branches, params = ", ".join((*ROW, *HIT)), [], {}
@@ -205,7 +215,8 @@ def _similar(con: duckdb.DuckDBPyConnection, src: _Sources,
     return {kind: [word, *sorted(found[kind] - {word})] for kind, word in wanted.items()}
 
 
-def _name_keys(con: duckdb.DuckDBPyConnection, src: _Sources, crit: Criteria) -> list[Key]:
+def _name_keys(con: duckdb.DuckDBPyConnection, src: _Sources,
+               crit: Criteria) -> list[Branch]:
     """Similar surnames or the same former surname, with (for a two-word name) a forename of
     the same canonical form (a nickname) or a similar spelling; for a one-word name, also
     the forenames that fit it. A forename with a garbled surname is found through the date
@@ -225,11 +236,9 @@ def _name_keys(con: duckdb.DuckDBPyConnection, src: _Sources, crit: Criteria) ->
     surnames, forenames = similar["surname"], similar["forename"]
     canon = canonical_forename(forename)
     exact = "surname = $sx AND first_name = $fx"
-    if src.names is not None:  # the keys these spellings make, looked up by index
+    if src.keyed:  # the keys these spellings make that some row has, read by key
         main, former = _name_keys_present(con, word, surnames, set(forenames), canon)
-        return [(src.names, "list_contains($k, name_key)", exact,
-                 {"k": main, "sx": word, "fx": forename}),
-                (src.names, "list_contains($k, name_key)", "", {"k": former})]
+        return [Keyed(main, {"surname": word, "first_name": forename}), Keyed(former)]
     fits = "(first_name_canon = $c OR list_contains($f, first_name))"
     params = {"c": canon, "f": forenames}
     return [(src.search, f"list_contains($ss, surname) AND {fits}", exact,

@@ -7,8 +7,9 @@ addresses, households, relationships, families...) and builds:
 - ``serve_person_records``: each person's records with the columns the person view shows,
   joined to their person ID once (the warehouse needs a join of two whole tables for this);
 - ``serve_search``: one row per person and distinct name / date of birth / postcode, the
-  candidates of ``search_persons``; ``serve_search_names``: the same rows under each of
-  their (surname, forename) keys, and ``serve_name_forenames`` the keys of each surname;
+  candidates of ``search_persons``; ``serve_search_keys``: the same rows under each of
+  their (surname, forename) keys and dates of birth, as JSON text, and
+  ``serve_name_forenames`` the name keys of each surname;
   ``serve_identifiers``: identifier -> person;
   ``serve_name_words``: the distinct forenames and surnames, scanned for close spellings;
 - ``serve_person_pages``, ``serve_family_pages`` (``famlink.views.pages``): each person's
@@ -79,11 +80,20 @@ HIT_SQL = ("coalesce(nullif(trim(concat_ws(' ', p.first_name, p.surname)), ''), 
 # looks up the few keys its similar spellings make, by index, instead of filtering rows.
 NAME_KEYS = {"S": ("surname", "first_name"), "C": ("surname", "first_name_canon"),
              "FS": ("former_surname", "first_name"), "FC": ("former_surname", "first_name_canon")}
+# The columns of a search row as serve_search_keys holds them (a JSON array each).
+KEYED_COLUMNS = ("person_id", "first_name", "first_name_canon", "surname", "former_surname",
+                 "date_of_birth", "postcode", "n_person", "person_name", "person_date_of_birth",
+                 "person_sex", "person_feeds")
 
 
 def name_key(kind: str, surname: str, forename: str) -> str:
-    """The key of ``serve_search_names`` for a (surname, forename) pair of one kind."""
+    """The key of ``serve_search_keys`` for a (surname, forename) pair of one kind."""
     return f"{kind}|{surname}|{forename}"
+
+
+def dob_key(date_of_birth: dt.date) -> str:
+    """The key of ``serve_search_keys`` for a date of birth."""
+    return f"D|{date_of_birth.isoformat()}"
 
 
 def search_rows_sql() -> str:
@@ -96,12 +106,12 @@ def search_rows_sql() -> str:
             f"FROM ({records_sql(SEARCH_COLUMNS)})) s JOIN persons p USING (person_id)")
 
 
-def name_forenames_sql() -> str:
-    """Per surname (or former surname), the name keys ``serve_search_names`` has for it, as
-    JSON text: [[kind, forename], ...]."""
+def name_forenames_sql(search: str) -> str:
+    """Per surname (or former surname), the name keys its rows in ``search`` have, as JSON
+    text: [[kind, forename], ...]."""
     return ("SELECT split_part(name_key, '|', 2) AS surname, CAST(to_json(list(DISTINCT "
             "[split_part(name_key, '|', 1), split_part(name_key, '|', 3)])) AS VARCHAR) "
-            "AS forenames FROM serve_search_names GROUP BY 1")
+            f"AS forenames FROM ({search_names_sql(search)}) GROUP BY 1")
 
 
 def search_names_sql(search: str) -> str:
@@ -110,6 +120,17 @@ def search_names_sql(search: str) -> str:
         f"SELECT '{kind}|' || {surname} || '|' || {forename} AS name_key, * FROM {search} "
         f"WHERE {surname} IS NOT NULL AND {forename} IS NOT NULL"
         for kind, (surname, forename) in NAME_KEYS.items())
+
+
+def search_keys_sql(search: str) -> str:
+    """Each name key and date of birth with the distinct rows of ``search`` under it, as
+    JSON text (arrays of ``KEYED_COLUMNS``): one small text per key is much cheaper to read
+    than the rows themselves (fetching rows by index costs per row and column)."""
+    keyed = (f"{search_names_sql(search)} UNION ALL SELECT 'D|' || "
+             f"strftime(date_of_birth, '%Y-%m-%d'), * FROM {search} "
+             "WHERE date_of_birth IS NOT NULL")
+    return (f"SELECT name_key AS key, CAST(to_json(list(DISTINCT json_array("
+            f"{', '.join(KEYED_COLUMNS)}))) AS VARCHAR) AS rows FROM ({keyed}) GROUP BY 1")
 
 
 def identifiers_sql() -> str:
@@ -212,9 +233,8 @@ def _build_search_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                         ("value",)))
     built.update(_build(con, "serve_name_words",
                         f"{name_words_sql('serve_search')} ORDER BY kind, word", ()))
-    built.update(_build(con, "serve_search_names",
-                        f"{search_names_sql('serve_search')} ORDER BY name_key, person_id",
-                        ("name_key",)))
-    built.update(_build(con, "serve_name_forenames", f"{name_forenames_sql()} ORDER BY surname",
-                        ("surname",)))
+    built.update(_build(con, "serve_search_keys",
+                        f"{search_keys_sql('serve_search')} ORDER BY key", ("key",)))
+    built.update(_build(con, "serve_name_forenames",
+                        f"{name_forenames_sql('serve_search')} ORDER BY surname", ("surname",)))
     return built
