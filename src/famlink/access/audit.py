@@ -63,7 +63,7 @@ def _read_head(engine: Engine) -> tuple[int, str]:
     return (int(last[0]), str(last[1])) if last else (0, GENESIS)
 
 
-_INSERT = insert(AuditEntry.__table__)  # built once: every page appends an entry
+_INSERT = insert(AuditEntry)  # built once: every page appends an entry
 
 
 def _insert_after(engine: Engine, head: tuple[int, str], values: dict[str, Any]) -> AuditEntry:
