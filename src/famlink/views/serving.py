@@ -87,7 +87,8 @@ KEYED_COLUMNS = ("person_id", "first_name", "first_name_canon", "surname", "form
 
 
 def name_key(kind: str, surname: str, forename: str) -> str:
-    """The key of ``serve_search_keys`` for a (surname, forename) pair of one kind."""
+    """The key of ``serve_search_keys`` for a (surname, forename) pair of one kind (the
+    standardised names are capital letters and spaces, so '|' separates the parts)."""
     return f"{kind}|{surname}|{forename}"
 
 
