@@ -17,7 +17,7 @@ from famlink.project import Feed, Project, ProjectSettings
 
 AS_OF = dt.date(2026, 7, 31)
 RECORD_COLUMNS = {"record_id": "VARCHAR", "profile_id": "VARCHAR", "first_name": "VARCHAR",
-                  "first_name_canon": "VARCHAR", "surname": "VARCHAR",
+                  "first_name_canon": "VARCHAR", "first_initial": "VARCHAR", "surname": "VARCHAR",
                   "is_initial_only": "BOOLEAN", "dob": "VARCHAR", "nhs_number": "VARCHAR",
                   "upn": "VARCHAR", "ni_number": "VARCHAR", "dwelling": "VARCHAR",
                   "generation": "VARCHAR"}
@@ -82,9 +82,9 @@ class Linked:
             con.execute(f"CREATE OR REPLACE TABLE raw_{feed} (record_id VARCHAR, "
                         "event_date DATE, event_end_date DATE)")
         for r in self.records:
-            con.execute(f"INSERT INTO _tmp_link_records VALUES ({', '.join('?' * 12)})",
+            con.execute(f"INSERT INTO _tmp_link_records VALUES ({', '.join('?' * 13)})",
                         [r["record_id"], r["profile_id"], r["first_name"],
-                         r["first_name_canon"], r["surname"], r["is_initial_only"], r["dob"],
+                         r["first_name_canon"], r["first_name"][0], r["surname"], r["is_initial_only"], r["dob"],
                          r["nhs_number"], None, None, r["dwelling"], r["generation"]])
             con.execute("INSERT INTO _tmp_link_labels VALUES (?, ?)",
                         [r["profile_id"], r["cluster"]])
@@ -239,8 +239,36 @@ def test_junior_and_senior_never_join(linked):
     assert linked.run()[old] == old
 
 
-@pytest.mark.parametrize("name", ["S WILSON", "SHANE WILSON", "SHAUN WATSON"])
-def test_initials_or_another_name_are_not_the_full_name(linked, name):
+def test_initials_join_only_through_a_shared_home(linked):
+    person = _shaun(linked)
+    old = linked.record("council_tax:9", "council_tax:9", "S WILSON", dwelling="U4",
+                        start="2016-01-01", end="2021-05-01")
+    assert linked.run()[old] == old  # the only S WILSON: not enough
+    linked.record("health:5", "health:5", "LEANNE WILSON", dob="1991-01-05", dwelling="U17")
+    partner = linked.record("council_tax:8", "health:5", "LEANNE WILSON", dwelling="U4",
+                            start="2016-01-01", end="2021-05-01")
+    linked.groups += [(old, "council_tax:acct3"), (partner, "council_tax:acct3")]
+    assert linked.run()[old] == linked.run()[person]
+
+
+def test_a_record_joined_can_settle_its_co_member_next(linked):
+    person = _shaun(linked)
+    linked.record("health:3", "health:3", "SHAUN WILSON", dob="1971-08-02", dwelling="U30")
+    linked.record("health:5", "health:5", "LEANNE WILSON", dob="1991-01-05", dwelling="U17")
+    linked.record("health:6", "health:6", "LEANNE PRICE", dob="1991-01-05", dwelling="U17")
+    # the old account: Shaun (two namesakes) and Leanne (one person of that name)
+    old = linked.record("council_tax:9", "council_tax:9", "SHAUN WILSON", dwelling="U4",
+                        start="2016-01-01", end="2021-05-01")
+    partner = linked.record("council_tax:8", "council_tax:8", "LEANNE WILSON", dwelling="U4",
+                            start="2016-01-01", end="2021-05-01")
+    linked.groups += [(old, "council_tax:acct3"), (partner, "council_tax:acct3")]
+    labels = linked.run()
+    assert labels[partner] == labels["health:5"]
+    assert labels[old] == labels[person] != labels["health:3"]
+
+
+@pytest.mark.parametrize("name", ["SHANE WILSON", "SHAUN WATSON"])
+def test_another_name_is_not_the_full_name(linked, name):
     _shaun(linked)
     old = linked.record("council_tax:9", "council_tax:9", name, dwelling="U4",
                         start="2016-01-01", end="2021-01-01")

@@ -8,10 +8,12 @@ which of the town's people it is. The town as a whole can:
 - **the only person with the name**: exactly one person with a date of birth or an
   identifier (a strong cluster, see ``link/clusters.py``) has a record with the same
   canonical forename and surname, both in full (no initials);
-- **a shared home**: several people have the name, but exactly one of them has lived at an
-  address where one of the record's co-members lived (the other liable party on the council
-  tax account, the partner on the claim, another person at the incident), that co-member
-  being a person in their own right.
+- **a shared home**: several people have the name (or the record gives only an initial and
+  the surname), but exactly one of them has a record at an address where one of the
+  record's co-members has one (the other liable party on the council tax account, the
+  partner on the claim, another person at the incident), that co-member being a person in
+  their own right. Up to ``PASSES`` rounds: a record joined in one round can be the
+  co-member that settles another in the next.
 
 After the clustering, a cluster with no strong record joins that person unless something
 makes it doubtful: another person agrees with it on the address at ``weak_link`` (the usual
@@ -46,7 +48,9 @@ PROFILES_SQL = f"""
 CREATE OR REPLACE TEMP TABLE _tmp_name_profiles AS
 WITH p AS (
     SELECT r.profile_id, l.cluster, any_value(r.first_name_canon) AS canon,
-           any_value(r.surname) AS surname,
+           any_value(r.surname) AS surname, any_value(r.first_initial) AS initial,
+           bool_and(r.is_initial_only AND r.first_initial IS NOT NULL
+                    AND r.surname IS NOT NULL) AS initial_only,
            bool_and(NOT r.is_initial_only AND r.first_name_canon IS NOT NULL
                     AND r.surname IS NOT NULL) AS full_name,
            bool_or({STRONG_RECORD}) AS strong
@@ -58,14 +62,17 @@ SELECT p.*, bool_or(p.strong) OVER (PARTITION BY p.cluster) AS cluster_strong FR
 # whose address agrees with it at weak_link (rivals: the name alone cannot choose then).
 CANDIDATES_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_name_candidates AS
-WITH weak AS (SELECT cluster AS w, profile_id, canon, surname FROM _tmp_name_profiles
-              WHERE NOT cluster_strong AND full_name),
+WITH weak AS (SELECT cluster AS w, profile_id, canon, surname, initial, full_name
+              FROM _tmp_name_profiles
+              WHERE NOT cluster_strong AND (full_name OR initial_only)),
 named AS (SELECT DISTINCT ON (weak.w, s.cluster) weak.w, s.cluster AS c,
-                 weak.profile_id AS weak_profile, s.profile_id AS strong_profile
+                 weak.profile_id AS weak_profile, s.profile_id AS strong_profile,
+                 weak.full_name AS full_name
           FROM weak JOIN _tmp_name_profiles s
-            ON s.cluster_strong AND s.full_name AND s.canon = weak.canon
-           AND s.surname = weak.surname
-          ORDER BY weak.w, s.cluster, s.strong DESC, s.profile_id, weak.profile_id),
+            ON s.cluster_strong AND s.surname = weak.surname AND s.initial = weak.initial
+           AND (NOT weak.full_name OR (s.full_name AND s.canon = weak.canon))
+          ORDER BY weak.w, s.cluster, weak.full_name DESC, s.strong DESC, s.profile_id,
+                   weak.profile_id),
 ends AS (SELECT record_id_l AS a, record_id_r AS b FROM _tmp_name_pairs
          WHERE address_agrees AND match_weight >= {weak_link}
          UNION ALL SELECT record_id_r, record_id_l FROM _tmp_name_pairs
@@ -75,7 +82,8 @@ rivals AS (SELECT DISTINCT pw.cluster AS w, ps.cluster AS c FROM ends
            JOIN _tmp_name_profiles ps ON ps.profile_id = ends.b AND ps.cluster_strong
            WHERE pw.cluster IN (SELECT w FROM weak))
 SELECT coalesce(n.w, r.w) AS w, coalesce(n.c, r.c) AS c, n.weak_profile, n.strong_profile,
-       n.w IS NOT NULL AS same_name, r.w IS NOT NULL AS address_rival
+       n.w IS NOT NULL AS same_name, coalesce(n.full_name, false) AS full_name,
+       r.w IS NOT NULL AS address_rival
 FROM named n FULL JOIN rivals r ON r.w = n.w AND r.c = n.c
 """
 # The co-members of a weak cluster who are persons in their own right, and the homes they
@@ -83,7 +91,7 @@ FROM named n FULL JOIN rivals r ON r.w = n.w AND r.c = n.c
 TIES_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_name_ties AS
 WITH open AS (SELECT w FROM _tmp_name_candidates GROUP BY w
-              HAVING count(*) > 1 AND NOT bool_or(address_rival)),
+              HAVING NOT bool_or(address_rival)),
 g AS (SELECT record_id, group_key FROM record_groups
       UNION ALL SELECT record_id, group_key FROM _tmp_link_decision_groups),
 mine AS (SELECT DISTINCT o.w, g.group_key FROM open o
@@ -117,8 +125,9 @@ WITH counted AS (SELECT w, count(*) AS n, bool_or(address_rival) AS rival
 only_one AS (SELECT c.w, c.c, c.weak_profile, c.strong_profile,
                     'the only person with this full name' AS reason, NULL AS via_profile
              FROM _tmp_name_candidates c JOIN counted n USING (w)
-             WHERE n.n = 1 AND c.same_name AND NOT n.rival),
-tied AS (SELECT w FROM _tmp_name_ties GROUP BY w HAVING count(*) = 1),
+             WHERE n.n = 1 AND c.same_name AND c.full_name AND NOT n.rival),
+tied AS (SELECT w FROM _tmp_name_ties WHERE w NOT IN (SELECT w FROM only_one)
+         GROUP BY w HAVING count(*) = 1),
 by_home AS (SELECT c.w, c.c, c.weak_profile, c.strong_profile,
                    'shares a home with someone on the same record' AS reason, t.via_profile
             FROM _tmp_name_ties t JOIN tied USING (w)
@@ -167,8 +176,25 @@ WITH target AS (SELECT c, least(c, min(w)) AS label FROM _tmp_name_joined GROUP 
 SELECT j.w AS cluster, t.label FROM _tmp_name_joined j JOIN target t USING (c)
 UNION ALL SELECT c, label FROM target
 """
+PASSES = 4
 JOINS_COLUMNS = ("profile_id VARCHAR, joined_profile_id VARCHAR, reason VARCHAR, "
                  "via_profile_id VARCHAR")
+
+
+def _one_pass(con: duckdb.DuckDBPyConnection, config: MatchingConfig, conflicts: str) -> int:
+    con.execute(PROFILES_SQL)
+    con.execute(CANDIDATES_SQL.format(weak_link=float(config.thresholds.weak_link)))
+    con.execute(TIES_SQL)
+    con.execute(CHOSEN_SQL)
+    con.execute(MEMBERS_SQL)
+    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_name_joined AS SELECT * FROM "
+                f"_tmp_name_chosen WHERE w NOT IN ({conflicts})")
+    con.execute(RELABEL_SQL)
+    con.execute("UPDATE _tmp_link_labels l SET cluster = n.label FROM _tmp_name_relabel n "
+                "WHERE l.cluster = n.cluster")
+    con.execute("INSERT INTO _tmp_name_joins SELECT weak_profile, strong_profile, reason, "
+                "via_profile FROM _tmp_name_joined ORDER BY weak_profile")
+    return int(scalar(con, "SELECT count(*) FROM _tmp_name_joined") or 0)
 
 
 def attach_by_name(project: Project, con: duckdb.DuckDBPyConnection, pairs: pa.Table,
@@ -180,26 +206,17 @@ def attach_by_name(project: Project, con: duckdb.DuckDBPyConnection, pairs: pa.T
     con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_name_joins ({JOINS_COLUMNS})")
     if not config.weak_records.join_by_full_name:
         return 0
-    con.execute(PROFILES_SQL)
-    con.register("_tmp_name_pairs", pairs.select(
-        ["record_id_l", "record_id_r", "match_weight", "address_agrees"]))
-    try:
-        con.execute(CANDIDATES_SQL.format(weak_link=float(config.thresholds.weak_link)))
-    finally:
-        con.unregister("_tmp_name_pairs")
-    con.execute(TIES_SQL)
-    con.execute(CHOSEN_SQL)
-    con.execute(MEMBERS_SQL)
     conflicts = CONFLICTS_SQL.format(
         as_of=as_of.isoformat(), dates=record_dates_sql(con, project),
         overlap_days=int(config.weak_records.stay_overlap_days))
-    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_name_joined AS SELECT * FROM "
-                f"_tmp_name_chosen WHERE w NOT IN ({conflicts})")
-    con.execute(RELABEL_SQL)
-    con.execute("UPDATE _tmp_link_labels l SET cluster = n.label FROM _tmp_name_relabel n "
-                "WHERE l.cluster = n.cluster")
-    con.execute("INSERT INTO _tmp_name_joins SELECT weak_profile, strong_profile, reason, "
-                "via_profile FROM _tmp_name_joined ORDER BY weak_profile")
+    con.register("_tmp_name_pairs", pairs.select(
+        ["record_id_l", "record_id_r", "match_weight", "address_agrees"]))
+    try:
+        for _ in range(PASSES):  # a record joined may be the co-member that settles another
+            if not _one_pass(con, config, conflicts):
+                break
+    finally:
+        con.unregister("_tmp_name_pairs")
     return int(scalar(con, "SELECT count(*) FROM _tmp_name_joins") or 0)
 
 
