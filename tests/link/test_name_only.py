@@ -22,7 +22,7 @@ RECORD_COLUMNS = {"record_id": "VARCHAR", "profile_id": "VARCHAR", "first_name":
                   "upn": "VARCHAR", "ni_number": "VARCHAR", "dwelling": "VARCHAR",
                   "generation": "VARCHAR"}
 FEEDS = {"council_tax": {"min_age": 18, "residence": {"end": "event_end_date"}},
-         "health": {}}
+         "housing": {"residence": {"end": "event_end_date"}}, "health": {}}
 
 
 def _feeds() -> dict[str, Feed]:
@@ -265,6 +265,36 @@ def test_a_record_joined_can_settle_its_co_member_next(linked):
     labels = linked.run()
     assert labels[partner] == labels["health:5"]
     assert labels[old] == labels[person] != labels["health:3"]
+
+
+@pytest.mark.parametrize("new_start, joins", [("2021-04-03", True), ("2021-06-01", False)])
+def test_of_two_namesakes_the_one_whose_liability_ended_as_this_began(linked, new_start,
+                                                                      joins):
+    linked.record("health:1", "council_tax:2", "SHAUN WILSON", dob="1990-02-19",
+                  dwelling="U17")
+    linked.record("council_tax:2", "council_tax:2", "SHAUN WILSON", dwelling="U17",
+                  start="2019-09-01", end="2021-04-01")
+    linked.record("health:3", "health:3", "SHAUN WILSON", dob="1971-08-02", dwelling="U30")
+    new = linked.record("council_tax:9", "council_tax:9", "S WILSON", dwelling="U4",
+                        start=new_start)
+    labels = linked.run()
+    assert (labels[new] == labels["health:1"]) == joins
+    assert labels[new] != labels["health:3"]
+    if joins:
+        [(reason, via)] = linked.con.execute(
+            "SELECT reason, via_profile_id FROM _tmp_name_joins").fetchall()
+        assert reason.startswith("moved") and via == "council_tax:2"
+
+
+def test_a_move_matching_both_namesakes_settles_nothing(linked):
+    linked.record("council_tax:2", "council_tax:2", "SHAUN WILSON", dob="1990-02-19",
+                  dwelling="U17", start="2019-09-01", end="2021-04-01")
+    linked.record("health:3", "health:3", "SHAUN WILSON", dob="1971-08-02", dwelling="U30")
+    linked.record("housing:4", "health:3", "SHAUN WILSON", dwelling="U30",
+                  start="2018-01-01", end="2021-03-30")
+    new = linked.record("council_tax:9", "council_tax:9", "SHAUN WILSON", dwelling="U4",
+                        start="2021-04-01")
+    assert linked.run()[new] == new
 
 
 @pytest.mark.parametrize("name", ["SHANE WILSON", "SHAUN WATSON"])

@@ -12,8 +12,14 @@ which of the town's people it is. The town as a whole can:
   the surname), but exactly one of them has a record at an address where one of the
   record's co-members has one (the other liable party on the council tax account, the
   partner on the claim, another person at the incident), that co-member being a person in
-  their own right. Up to ``PASSES`` rounds: a record joined in one round can be the
-  co-member that settles another in the next.
+  their own right;
+- **a move**: of the namesakes (or those with the initial and surname), exactly one has a
+  stay at another address that ends within ``weak_records.move_days`` of the record's stay
+  starting, or starts as it ends: one council tax liability closing the day the next opens
+  is how a revenues system records a move within the borough.
+
+Up to ``PASSES`` rounds: a record joined in one round can be the co-member that settles
+another in the next.
 
 After the clustering, a cluster with no strong record joins that person unless something
 makes it doubtful: another person agrees with it on the address at ``weak_link`` (the usual
@@ -113,10 +119,29 @@ candidate_homes AS (SELECT DISTINCT c.w, c.c, r.dwelling FROM _tmp_name_candidat
                     JOIN _tmp_name_profiles p ON p.cluster = c.c
                     JOIN _tmp_link_records r ON r.profile_id = p.profile_id
                     WHERE r.dwelling IS NOT NULL)
-SELECT h.w, h.c, min(ch.co_profile) AS via_profile
+SELECT h.w, h.c, min(ch.co_profile) AS via_profile,
+       'shares a home with someone on the same record' AS reason
 FROM candidate_homes h JOIN co_homes ch ON ch.w = h.w AND ch.dwelling = h.dwelling
      AND ch.co_cluster <> h.c
 GROUP BY h.w, h.c
+UNION ALL
+SELECT c.w, c.c, min(sc.profile_id) AS via_profile,
+       'moved: a stay at another address ends as this one starts, or starts as it ends'
+FROM _tmp_name_candidates c JOIN open USING (w)
+JOIN _tmp_name_profiles pw ON pw.cluster = c.w
+JOIN _tmp_name_stays sw ON sw.profile_id = pw.profile_id
+JOIN _tmp_name_profiles pc ON pc.cluster = c.c
+JOIN _tmp_name_stays sc ON sc.profile_id = pc.profile_id AND sc.dwelling <> sw.dwelling
+WHERE abs(date_diff('day', sc.end_date, sw.start_date)) <= {move_days}
+   OR abs(date_diff('day', sw.end_date, sc.start_date)) <= {move_days}
+GROUP BY c.w, c.c
+"""
+# record stays (a liability, a tenancy, a claim at an address): start and, if ended, end
+STAYS_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_name_stays AS
+SELECT r.profile_id, r.dwelling, d.start_date, d.end_date
+FROM ({dates}) d JOIN _tmp_link_records r USING (record_id)
+WHERE d.is_period AND d.start_date IS NOT NULL AND r.dwelling IS NOT NULL
 """
 CHOSEN_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_name_chosen AS
@@ -127,12 +152,13 @@ only_one AS (SELECT c.w, c.c, c.weak_profile, c.strong_profile,
              FROM _tmp_name_candidates c JOIN counted n USING (w)
              WHERE n.n = 1 AND c.same_name AND c.full_name AND NOT n.rival),
 tied AS (SELECT w FROM _tmp_name_ties WHERE w NOT IN (SELECT w FROM only_one)
-         GROUP BY w HAVING count(*) = 1),
-by_home AS (SELECT c.w, c.c, c.weak_profile, c.strong_profile,
-                   'shares a home with someone on the same record' AS reason, t.via_profile
+         GROUP BY w HAVING count(DISTINCT c) = 1),
+settled AS (SELECT DISTINCT ON (c.w) c.w, c.c, c.weak_profile, c.strong_profile, t.reason,
+                   t.via_profile
             FROM _tmp_name_ties t JOIN tied USING (w)
-            JOIN _tmp_name_candidates c ON c.w = t.w AND c.c = t.c AND c.same_name)
-SELECT * FROM only_one UNION ALL SELECT * FROM by_home
+            JOIN _tmp_name_candidates c ON c.w = t.w AND c.c = t.c AND c.same_name
+            ORDER BY c.w, t.reason DESC)
+SELECT * FROM only_one UNION ALL SELECT * FROM settled
 """
 # record-level facts of the clusters in question, for the contradiction checks
 MEMBERS_SQL = """
@@ -184,7 +210,7 @@ JOINS_COLUMNS = ("profile_id VARCHAR, joined_profile_id VARCHAR, reason VARCHAR,
 def _one_pass(con: duckdb.DuckDBPyConnection, config: MatchingConfig, conflicts: str) -> int:
     con.execute(PROFILES_SQL)
     con.execute(CANDIDATES_SQL.format(weak_link=float(config.thresholds.weak_link)))
-    con.execute(TIES_SQL)
+    con.execute(TIES_SQL.format(move_days=int(config.weak_records.move_days)))
     con.execute(CHOSEN_SQL)
     con.execute(MEMBERS_SQL)
     con.execute("CREATE OR REPLACE TEMP TABLE _tmp_name_joined AS SELECT * FROM "
@@ -209,6 +235,7 @@ def attach_by_name(project: Project, con: duckdb.DuckDBPyConnection, pairs: pa.T
     conflicts = CONFLICTS_SQL.format(
         as_of=as_of.isoformat(), dates=record_dates_sql(con, project),
         overlap_days=int(config.weak_records.stay_overlap_days))
+    con.execute(STAYS_SQL.format(dates=record_dates_sql(con, project)))
     con.register("_tmp_name_pairs", pairs.select(
         ["record_id_l", "record_id_r", "match_weight", "address_agrees"]))
     try:
