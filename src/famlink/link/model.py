@@ -85,24 +85,16 @@ def predict(records: pa.Table, model: dict[str, Any], min_weight: float) -> pa.T
         "CAST(match_key AS INTEGER) AS match_key FROM {this}").as_pyarrow_table()
 
 
-def score_listed_pairs(records: pa.Table, frequencies: dict[str, pa.Table],
-                       model: dict[str, Any], wanted: pa.Table) -> pa.Table:
-    """Score the pairs listed in ``wanted`` (record_id_l, record_id_r, with the same canonical
-    forename and surname) among ``records``, as :func:`predict` would: ``frequencies`` gives
-    each term-frequency column's lookup (``col``, ``tf_col``) from all the run's records."""
-    rule = {"blocking_rule": "l.first_name_canon = r.first_name_canon AND l.surname = r.surname",
-            "sql_dialect": "duckdb"}
+def score_pairs_on_key(records: pa.Table, frequencies: dict[str, pa.Table],
+                       model: dict[str, Any], key: str) -> pa.Table:
+    """Score the pairs of ``records`` that share ``key`` (each key names one pair), as
+    :func:`predict` would: ``frequencies`` gives each term-frequency column's lookup
+    (``col``, ``tf_col``) from all the run's records, not from these few."""
+    rule = {"blocking_rule": f"l.{key} = r.{key}", "sql_dialect": "duckdb"}
     linker = make_linker(records, {**model, "blocking_rules_to_generate_predictions": [rule]})
     api = linker._db_api
     for column, table in frequencies.items():
         linker.table_management.register_term_frequency_lookup(
             api.register(table, table_name=f"__famlink_tf_{column}"), column)
-    scored = linker.inference.predict(warning_mode="never").as_pyarrow_table()
-    con = duckdb.connect()
-    con.register("scored", scored)
-    con.register("wanted", wanted)
-    return con.sql(
-        "SELECT s.record_id_l, s.record_id_r, s.match_weight, s.match_probability, "
-        "NULL::INTEGER AS match_key FROM scored s JOIN wanted w ON "
-        "(w.record_id_l = s.record_id_l AND w.record_id_r = s.record_id_r) OR "
-        "(w.record_id_l = s.record_id_r AND w.record_id_r = s.record_id_l)").to_arrow_table()
+    return linker.inference.predict(warning_mode="never").as_pyarrow_table().select(
+        ["record_id_l", "record_id_r", "match_weight", "match_probability"])

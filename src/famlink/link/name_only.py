@@ -64,38 +64,69 @@ WITH p AS (
     GROUP BY r.profile_id, l.cluster)
 SELECT p.*, bool_or(p.strong) OVER (PARTITION BY p.cluster) AS cluster_strong FROM p
 """
+# Per pass: the names of the strong clusters (one profile each, a strong one where there is
+# one), every cluster's dwellings and its stays.
+CLUSTER_FACTS_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_name_strong_names AS
+SELECT cluster, surname, initial, canon, full_name,
+       coalesce(min(profile_id) FILTER (WHERE strong), min(profile_id)) AS profile_id
+FROM _tmp_name_profiles WHERE cluster_strong AND surname IS NOT NULL
+GROUP BY cluster, surname, initial, canon, full_name;
+CREATE OR REPLACE TEMP TABLE _tmp_name_strong_initials AS
+SELECT cluster, surname, initial, min(profile_id) AS profile_id
+FROM _tmp_name_strong_names GROUP BY cluster, surname, initial;
+CREATE OR REPLACE TEMP TABLE _tmp_name_homes AS
+SELECT DISTINCT p.cluster, r.dwelling, min(p.profile_id) AS profile_id
+FROM _tmp_name_profiles p JOIN _tmp_link_records r USING (profile_id)
+WHERE r.dwelling IS NOT NULL GROUP BY p.cluster, r.dwelling;
+CREATE OR REPLACE TEMP TABLE _tmp_name_cluster_stays AS
+SELECT p.cluster, s.* FROM _tmp_name_stays s JOIN _tmp_name_profiles p USING (profile_id);
+"""
 # Each weak cluster's candidates: strong clusters with its full name, and strong clusters
 # whose address agrees with it at weak_link (rivals: the name alone cannot choose then).
 CANDIDATES_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_name_candidates AS
-WITH weak AS (SELECT cluster AS w, profile_id, canon, surname, initial, full_name
+WITH weak AS (SELECT cluster AS w, surname, initial, canon, full_name,
+                     min(profile_id) AS profile_id
               FROM _tmp_name_profiles
-              WHERE NOT cluster_strong AND (full_name OR initial_only)),
-named AS (SELECT DISTINCT ON (weak.w, s.cluster) weak.w, s.cluster AS c,
-                 weak.profile_id AS weak_profile, s.profile_id AS strong_profile,
-                 weak.full_name AS full_name
-          FROM weak JOIN _tmp_name_profiles s
-            ON s.cluster_strong AND s.surname = weak.surname AND s.initial = weak.initial
-           AND (NOT weak.full_name OR (s.full_name AND s.canon = weak.canon))
-          ORDER BY weak.w, s.cluster, weak.full_name DESC, s.strong DESC, s.profile_id,
-                   weak.profile_id),
-ends AS (SELECT record_id_l AS a, record_id_r AS b FROM _tmp_name_pairs
-         WHERE address_agrees AND match_weight >= {weak_link}
-         UNION ALL SELECT record_id_r, record_id_l FROM _tmp_name_pairs
-         WHERE address_agrees AND match_weight >= {weak_link}),
-rivals AS (SELECT DISTINCT pw.cluster AS w, ps.cluster AS c FROM ends
-           JOIN _tmp_name_profiles pw ON pw.profile_id = ends.a AND NOT pw.cluster_strong
-           JOIN _tmp_name_profiles ps ON ps.profile_id = ends.b AND ps.cluster_strong
-           WHERE pw.cluster IN (SELECT w FROM weak))
+              WHERE NOT cluster_strong AND (full_name OR initial_only) {scope}
+              GROUP BY cluster, surname, initial, canon, full_name),
+by_full_name AS (SELECT weak.w, s.cluster AS c, weak.profile_id AS weak_profile,
+                        s.profile_id AS strong_profile, true AS full_name
+                 FROM weak JOIN _tmp_name_strong_names s
+                   ON s.full_name AND s.surname = weak.surname AND s.initial = weak.initial
+                  AND s.canon = weak.canon
+                 WHERE weak.full_name),
+by_initial AS (SELECT weak.w, s.cluster AS c, weak.profile_id AS weak_profile,
+                      s.profile_id AS strong_profile, false AS full_name
+               FROM weak JOIN _tmp_name_strong_initials s
+                 ON s.surname = weak.surname AND s.initial = weak.initial
+               WHERE NOT weak.full_name),
+named AS (SELECT DISTINCT ON (w, c) * FROM (SELECT * FROM by_full_name
+                                            UNION ALL SELECT * FROM by_initial)
+          ORDER BY w, c, full_name DESC, strong_profile, weak_profile),
+rivals AS (SELECT DISTINCT pw.cluster AS w, ps.cluster AS c
+           FROM (SELECT profile_id, cluster FROM _tmp_name_profiles
+                 WHERE cluster IN (SELECT w FROM weak)) pw
+           JOIN _tmp_name_ends e ON e.a = pw.profile_id
+           JOIN _tmp_name_profiles ps ON ps.profile_id = e.b AND ps.cluster_strong)
 SELECT coalesce(n.w, r.w) AS w, coalesce(n.c, r.c) AS c, n.weak_profile, n.strong_profile,
        n.w IS NOT NULL AS same_name, coalesce(n.full_name, false) AS full_name,
        r.w IS NOT NULL AS address_rival
 FROM named n FULL JOIN rivals r ON r.w = n.w AND r.c = n.c
 """
+# the profile pairs whose addresses agree at weak_link, both ways round
+ENDS_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_name_ends AS
+SELECT record_id_l AS a, record_id_r AS b FROM _tmp_name_pairs
+WHERE address_agrees AND match_weight >= {weak_link}
+UNION ALL SELECT record_id_r, record_id_l FROM _tmp_name_pairs
+WHERE address_agrees AND match_weight >= {weak_link}
+"""
 # The co-members of a weak cluster who are persons in their own right, and the homes they
 # have had; a candidate with a record at one of those homes shares a home with them.
-TIES_SQL = """
-CREATE OR REPLACE TEMP TABLE _tmp_name_ties AS
+CO_MEMBERS_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_name_co AS
 WITH open AS (SELECT w FROM _tmp_name_candidates GROUP BY w
               HAVING NOT bool_or(address_rival)),
 g AS (SELECT record_id, group_key FROM record_groups
@@ -103,38 +134,47 @@ g AS (SELECT record_id, group_key FROM record_groups
 mine AS (SELECT DISTINCT o.w, g.group_key FROM open o
          JOIN _tmp_name_profiles p ON p.cluster = o.w
          JOIN _tmp_link_records r ON r.profile_id = p.profile_id
-         JOIN g ON g.record_id = r.record_id),
-co AS (SELECT DISTINCT m.w, p.cluster AS co_cluster, p.profile_id AS co_profile
-       FROM mine m JOIN g ON g.group_key = m.group_key
-       JOIN _tmp_link_records r ON r.record_id = g.record_id
-       JOIN _tmp_name_profiles p ON p.profile_id = r.profile_id
-       WHERE p.cluster_strong AND p.cluster <> m.w),
-co_homes AS (SELECT DISTINCT co.w, co.co_cluster, min(co.co_profile) AS co_profile,
-                    r.dwelling
-             FROM co JOIN _tmp_name_profiles p ON p.cluster = co.co_cluster
-             JOIN _tmp_link_records r ON r.profile_id = p.profile_id
-             WHERE r.dwelling IS NOT NULL GROUP BY co.w, co.co_cluster, r.dwelling),
-candidate_homes AS (SELECT DISTINCT c.w, c.c, r.dwelling FROM _tmp_name_candidates c
-                    JOIN open USING (w)
-                    JOIN _tmp_name_profiles p ON p.cluster = c.c
-                    JOIN _tmp_link_records r ON r.profile_id = p.profile_id
-                    WHERE r.dwelling IS NOT NULL)
+         JOIN g ON g.record_id = r.record_id)
+SELECT DISTINCT m.w, p.cluster AS co_cluster, p.profile_id AS co_profile, p.cluster_strong
+FROM mine m JOIN g ON g.group_key = m.group_key
+JOIN _tmp_link_records r ON r.record_id = g.record_id
+JOIN _tmp_name_profiles p ON p.profile_id = r.profile_id
+WHERE p.cluster <> m.w
+"""
+TIES_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_name_ties AS
+WITH open AS (SELECT w FROM _tmp_name_candidates GROUP BY w
+              HAVING NOT bool_or(address_rival)),
+co AS (SELECT * FROM _tmp_name_co WHERE cluster_strong),
+co_homes AS (SELECT co.w, co.co_cluster, min(co.co_profile) AS co_profile, h.dwelling
+             FROM co JOIN _tmp_name_homes h ON h.cluster = co.co_cluster
+             GROUP BY co.w, co.co_cluster, h.dwelling),
+candidate_homes AS (SELECT c.w, c.c, h.dwelling FROM _tmp_name_candidates c
+                    JOIN open USING (w) JOIN _tmp_name_homes h ON h.cluster = c.c)
 SELECT h.w, h.c, min(ch.co_profile) AS via_profile,
        'shares a home with someone on the same record' AS reason
 FROM candidate_homes h JOIN co_homes ch ON ch.w = h.w AND ch.dwelling = h.dwelling
      AND ch.co_cluster <> h.c
 GROUP BY h.w, h.c
 UNION ALL
-SELECT c.w, c.c, min(sc.profile_id) AS via_profile,
-       'moved: a stay at another address ends as this one starts, or starts as it ends'
-FROM _tmp_name_candidates c JOIN open USING (w)
-JOIN _tmp_name_profiles pw ON pw.cluster = c.w
-JOIN _tmp_name_stays sw ON sw.profile_id = pw.profile_id
-JOIN _tmp_name_profiles pc ON pc.cluster = c.c
-JOIN _tmp_name_stays sc ON sc.profile_id = pc.profile_id AND sc.dwelling <> sw.dwelling
-WHERE abs(date_diff('day', sc.end_date, sw.start_date)) <= {move_days}
-   OR abs(date_diff('day', sw.end_date, sc.start_date)) <= {move_days}
-GROUP BY c.w, c.c
+SELECT w, c, min(via_profile), 'moved: a stay at another address ends as this one starts, '
+       'or starts as it ends' FROM _tmp_name_moves GROUP BY w, c
+"""
+# a candidate's stay elsewhere ending as the weak cluster's starts, or starting as it ends
+# (in steps, each joined on its cluster, so no stays are paired across clusters)
+MOVES_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_name_weak_stays AS
+SELECT c.w, c.c, s.dwelling, s.start_date, s.end_date
+FROM (SELECT DISTINCT w, c FROM _tmp_name_candidates
+      WHERE w IN (SELECT w FROM _tmp_name_candidates GROUP BY w
+                  HAVING NOT bool_or(address_rival))) c
+JOIN _tmp_name_cluster_stays s ON s.cluster = c.w;
+CREATE OR REPLACE TEMP TABLE _tmp_name_moves AS
+SELECT ws.w, ws.c, cs.profile_id AS via_profile
+FROM _tmp_name_weak_stays ws JOIN _tmp_name_cluster_stays cs ON cs.cluster = ws.c
+WHERE cs.dwelling <> ws.dwelling
+  AND (abs(date_diff('day', cs.end_date, ws.start_date)) <= {move_days}
+       OR abs(date_diff('day', ws.end_date, cs.start_date)) <= {move_days});
 """
 # record stays (a liability, a tenancy, a claim at an address): start and, if ended, end
 STAYS_SQL = """
@@ -163,10 +203,12 @@ SELECT * FROM only_one UNION ALL SELECT * FROM settled
 # record-level facts of the clusters in question, for the contradiction checks
 MEMBERS_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_name_members AS
-SELECT s.w AS pair_w, p.cluster = s.w AS is_weak, r.record_id, r.dwelling, r.generation,
-       pr.date_of_birth, pr.latest_dob
-FROM _tmp_name_chosen s
-JOIN _tmp_name_profiles p ON p.cluster IN (s.w, s.c)
+WITH sides AS (SELECT w AS pair_w, w AS cluster, true AS is_weak FROM _tmp_name_chosen
+               UNION ALL SELECT w, c, false FROM _tmp_name_chosen)
+SELECT s.pair_w, s.is_weak, r.record_id, r.dwelling, r.generation, pr.date_of_birth,
+       pr.latest_dob
+FROM sides s
+JOIN _tmp_name_profiles p ON p.cluster = s.cluster
 JOIN _tmp_link_records r ON r.profile_id = p.profile_id
 JOIN person_records pr ON pr.record_id = r.record_id
 """
@@ -207,10 +249,27 @@ JOINS_COLUMNS = ("profile_id VARCHAR, joined_profile_id VARCHAR, reason VARCHAR,
                  "via_profile_id VARCHAR")
 
 
-def _one_pass(con: duckdb.DuckDBPyConnection, config: MatchingConfig, conflicts: str) -> int:
+# the weak clusters a pass's joins may have settled: those whose co-member or candidate
+# was joined or took a record
+NEXT_SCOPE_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_name_scope AS
+WITH changed AS (SELECT cluster FROM _tmp_name_relabel)
+SELECT DISTINCT l.cluster AS w FROM (
+    SELECT w FROM _tmp_name_co WHERE co_cluster IN (SELECT cluster FROM changed)
+    UNION SELECT w FROM _tmp_name_candidates WHERE c IN (SELECT cluster FROM changed)) n
+JOIN _tmp_name_profiles p ON p.cluster = n.w JOIN _tmp_link_labels l USING (profile_id)
+"""
+
+
+def _one_pass(con: duckdb.DuckDBPyConnection, config: MatchingConfig, conflicts: str,
+              first: bool) -> int:
     con.execute(PROFILES_SQL)
-    con.execute(CANDIDATES_SQL.format(weak_link=float(config.thresholds.weak_link)))
-    con.execute(TIES_SQL.format(move_days=int(config.weak_records.move_days)))
+    con.execute(CLUSTER_FACTS_SQL)
+    scope = "" if first else "AND cluster IN (SELECT w FROM _tmp_name_scope)"
+    con.execute(CANDIDATES_SQL.format(scope=scope))
+    con.execute(CO_MEMBERS_SQL)
+    con.execute(MOVES_SQL.format(move_days=int(config.weak_records.move_days)))
+    con.execute(TIES_SQL)
     con.execute(CHOSEN_SQL)
     con.execute(MEMBERS_SQL)
     con.execute("CREATE OR REPLACE TEMP TABLE _tmp_name_joined AS SELECT * FROM "
@@ -220,7 +279,8 @@ def _one_pass(con: duckdb.DuckDBPyConnection, config: MatchingConfig, conflicts:
                 "WHERE l.cluster = n.cluster")
     con.execute("INSERT INTO _tmp_name_joins SELECT weak_profile, strong_profile, reason, "
                 "via_profile FROM _tmp_name_joined ORDER BY weak_profile")
-    return int(scalar(con, "SELECT count(*) FROM _tmp_name_joined") or 0)
+    con.execute(NEXT_SCOPE_SQL)
+    return int(scalar(con, "SELECT count(*) FROM _tmp_name_scope") or 0)
 
 
 def attach_by_name(project: Project, con: duckdb.DuckDBPyConnection, pairs: pa.Table,
@@ -239,11 +299,12 @@ def attach_by_name(project: Project, con: duckdb.DuckDBPyConnection, pairs: pa.T
     con.register("_tmp_name_pairs", pairs.select(
         ["record_id_l", "record_id_r", "match_weight", "address_agrees"]))
     try:
-        for _ in range(PASSES):  # a record joined may be the co-member that settles another
-            if not _one_pass(con, config, conflicts):
-                break
+        con.execute(ENDS_SQL.format(weak_link=float(config.thresholds.weak_link)))
     finally:
         con.unregister("_tmp_name_pairs")
+    for n in range(PASSES):  # a record joined may be the co-member that settles another
+        if not _one_pass(con, config, conflicts, first=n == 0):
+            break
     return int(scalar(con, "SELECT count(*) FROM _tmp_name_joins") or 0)
 
 
@@ -252,17 +313,30 @@ def join_pairs(con: duckdb.DuckDBPyConnection, model: dict[str, Any],
     """The pair behind each join in ``_tmp_name_joins``, scored with ``model`` (term
     frequencies from every profile of ``profiles_sql``, as in the run's own scoring), with
     the columns the scoring returns; None when nothing joined."""
-    wanted = arrow_table(con, "SELECT profile_id AS record_id_l, joined_profile_id AS "
-                              "record_id_r FROM _tmp_name_joins")
-    if not wanted.num_rows:
+    if not scalar(con, "SELECT count(*) FROM _tmp_name_joins"):
         return None
     frequencies = {c: arrow_table(con, f"""
         WITH p AS ({profiles_sql})
         SELECT {c}, count(*)::DOUBLE / (SELECT count({c}) FROM p) AS tf_{c}
         FROM p WHERE {c} IS NOT NULL GROUP BY {c}""") for c in splink_model.TF_COLUMNS}
+    # each pair on its own key: the weak profile's id (the person's profile is copied once
+    # per join, under the id PERSON_PROFILE>WEAK_PROFILE)
     records = arrow_table(con, f"""
         WITH p AS ({profiles_sql})
-        SELECT * FROM p WHERE record_id IN (SELECT profile_id FROM _tmp_name_joins
-                                            UNION SELECT joined_profile_id FROM _tmp_name_joins)
+        SELECT p.*, j.profile_id AS pair_key FROM p
+        JOIN _tmp_name_joins j ON p.record_id = j.profile_id
+        UNION ALL
+        SELECT p.* REPLACE (p.record_id || '>' || j.profile_id AS record_id),
+               j.profile_id AS pair_key FROM p
+        JOIN _tmp_name_joins j ON p.record_id = j.joined_profile_id
         ORDER BY record_id""")
-    return splink_model.score_listed_pairs(records, frequencies, model, wanted)
+    scored = splink_model.score_pairs_on_key(records, frequencies, model, "pair_key")
+    con.register("_tmp_name_scored", scored)
+    try:
+        return arrow_table(con, """
+            SELECT split_part(record_id_l, '>', 1) AS record_id_l,
+                   split_part(record_id_r, '>', 1) AS record_id_r,
+                   match_weight, match_probability, NULL::INTEGER AS match_key
+            FROM _tmp_name_scored""")
+    finally:
+        con.unregister("_tmp_name_scored")

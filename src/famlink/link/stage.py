@@ -358,7 +358,9 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
                 for d in decisions if d.decision == "must_not_link"]
     progress("link: clustering", 0, 1)
     _cluster_profiles(con, pairs, config, must, must_not)
+    progress("link: weak records by name", 0, 1)
     joined_by_name = attach_by_name(project, con, pairs, config, as_of_date(project))
+    progress("link: scoring the name joins", 0, 1)
     pairs = _with_join_pairs(con, pairs, model)
     progress("link: person ids", 0, 1)
     ids, events = _person_ids(con)
