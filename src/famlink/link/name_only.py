@@ -102,9 +102,10 @@ by_initial AS (SELECT weak.w, s.cluster AS c, weak.profile_id AS weak_profile,
                FROM weak JOIN _tmp_name_strong_initials s
                  ON s.surname = weak.surname AND s.initial = weak.initial
                WHERE NOT weak.full_name),
-named AS (SELECT DISTINCT ON (w, c) * FROM (SELECT * FROM by_full_name
-                                            UNION ALL SELECT * FROM by_initial)
-          ORDER BY w, c, full_name DESC, strong_profile, weak_profile),
+named AS (SELECT w, c, min(weak_profile) AS weak_profile,
+                 min(strong_profile) AS strong_profile, bool_or(full_name) AS full_name
+          FROM (SELECT * FROM by_full_name UNION ALL SELECT * FROM by_initial)
+          GROUP BY w, c),
 rivals AS (SELECT DISTINCT pw.cluster AS w, ps.cluster AS c
            FROM (SELECT profile_id, cluster FROM _tmp_name_profiles
                  WHERE cluster IN (SELECT w FROM weak)) pw
@@ -244,7 +245,7 @@ WITH target AS (SELECT c, least(c, min(w)) AS label FROM _tmp_name_joined GROUP 
 SELECT j.w AS cluster, t.label FROM _tmp_name_joined j JOIN target t USING (c)
 UNION ALL SELECT c, label FROM target
 """
-PASSES = 4
+PASSES = 2
 JOINS_COLUMNS = ("profile_id VARCHAR, joined_profile_id VARCHAR, reason VARCHAR, "
                  "via_profile_id VARCHAR")
 
