@@ -86,7 +86,7 @@ STAGES: dict[str, Stage] = {
                          _standardise),
     "link": Stage("link", ("person_records", "record_groups"),
                   ("match_pairs", "persons", "person_membership", "review_queue",
-                   "person_id_history", "link_runs"), _link),
+                   "name_only_joins", "person_id_history", "link_runs"), _link),
     "households": Stage("households", ("person_records", "person_membership", "persons"),
                         ("address_history", "residence_spans", "current_addresses",
                          "households", "household_members", "relationships",

@@ -38,7 +38,7 @@ def _dwelling_sql(cols: dict[str, str]) -> tuple[str, str]:
     return key, uprn
 
 
-def _dates_sql(con: duckdb.DuckDBPyConnection, project: Project) -> str:
+def record_dates_sql(con: duckdb.DuckDBPyConnection, project: Project) -> str:
     """(record_id, start_date, end_date, is_period) for every row of every person feed."""
     parts = []
     for feed in project.feeds.values():
@@ -67,7 +67,7 @@ def build_evidence(con: duckdb.DuckDBPyConnection, project: Project, as_of: dt.d
     d = q(as_of.isoformat())
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _tmp_households_rows AS
-        WITH dated AS ({_dates_sql(con, project)}),
+        WITH dated AS ({record_dates_sql(con, project)}),
         mine AS (SELECT m.person_id, r.event_date, r.postcode, {key} IS NOT NULL AS has_key
                  FROM person_membership m JOIN person_records r USING (record_id)
                  WHERE r.event_date <= DATE {d}),

@@ -1,8 +1,9 @@
 """Why two records were (or were not) linked: the match weight of each comparison.
 
 Uses the model of the latest link run, scores the pair exactly as the run did (term
-frequencies from all records) and returns the waterfall: the prior, one step per comparison
-with the level that applied and both values, and the total.
+frequencies from all the run's profiles, each set of identical records counted once) and
+returns the waterfall: the prior, one step per comparison with the level that applied and
+both values, and the total.
 """
 
 from __future__ import annotations
@@ -63,7 +64,11 @@ def explain_pair(con: duckdb.DuckDBPyConnection, left: str, right: str) -> Expla
     if missing:
         raise FamlinkError(f"no person record {', '.join(map(repr, missing))}: record ids look "
                            "like <feed>:<source record id>, e.g. health_ed:ED000123")
-    linker = splink_model.make_linker(records, latest_model(con), explain=True)
+    # the run scored profiles (identical records once), so its term frequencies are theirs
+    profiles = (arrow_table(con, f"SELECT * FROM ({LINK_INPUT_SQL}) WHERE record_id IN "
+                                 "(SELECT profile_id FROM link_profiles)")
+                if table_exists(con, "link_profiles") else records)
+    linker = splink_model.make_linker(profiles, latest_model(con), explain=True)
     wanted = pc.is_in(records.column("record_id"), value_set=pa.array([left, right]))
     rows = {r["record_id"]: r for r in records.filter(wanted).to_pylist()}
     scored = linker.inference.score_pair(rows[left], rows[right]).as_record_list()[0]

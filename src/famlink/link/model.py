@@ -83,3 +83,18 @@ def predict(records: pa.Table, model: dict[str, Any], min_weight: float) -> pa.T
     return scored.query_sql(
         "SELECT record_id_l, record_id_r, match_weight, match_probability, "
         "CAST(match_key AS INTEGER) AS match_key FROM {this}").as_pyarrow_table()
+
+
+def score_pairs_on_key(records: pa.Table, frequencies: dict[str, pa.Table],
+                       model: dict[str, Any], key: str) -> pa.Table:
+    """Score the pairs of ``records`` that share ``key`` (each key names one pair), as
+    :func:`predict` would: ``frequencies`` gives each term-frequency column's lookup
+    (``col``, ``tf_col``) from all the run's records, not from these few."""
+    rule = {"blocking_rule": f"l.{key} = r.{key}", "sql_dialect": "duckdb"}
+    linker = make_linker(records, {**model, "blocking_rules_to_generate_predictions": [rule]})
+    api = linker._db_api
+    for column, table in frequencies.items():
+        linker.table_management.register_term_frequency_lookup(
+            api.register(table, table_name=f"__famlink_tf_{column}"), column)
+    return linker.inference.predict(warning_mode="never").as_pyarrow_table().select(
+        ["record_id_l", "record_id_r", "match_weight", "match_probability"])

@@ -85,6 +85,19 @@ class Constraints(Strict):
         "typo) never merge; null to turn the check off")
 
 
+class WeakRecords(Strict):
+    join_by_full_name: bool = Field(
+        True, description="a weak record left on its own joins the one person who has its full "
+        "name, or of several, the one who shared a home with someone on the record's own "
+        "account, claim or incident (link/name_only.py)")
+    move_days: int = Field(
+        7, ge=0, description="a stay at one address ending within this many days of a stay "
+        "at another starting is a move (what settles which of several namesakes it is)")
+    stay_overlap_days: int = Field(
+        180, ge=0, description="such a record may not have a stay (a liability, a tenancy) at "
+        "one address overlapping the person's stay at another by more than this")
+
+
 class Training(Strict):
     seed: int = 42
     u_max_pairs: float = 2e6
@@ -99,6 +112,7 @@ class MatchingConfig(Strict):
     blocking: list[str] = Field(default_factory=lambda: list(DEFAULT_BLOCKING))
     training: Training = Field(default_factory=Training)
     constraints: Constraints = Field(default_factory=Constraints)
+    weak_records: WeakRecords = Field(default_factory=WeakRecords)
     model: str | None = Field(None, description="a saved model (models/link-*.json) to use "
                                                 "instead of training afresh")
 

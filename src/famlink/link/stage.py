@@ -29,10 +29,12 @@ from famlink.engine import (
     table_exists,
     transaction,
 )
+from famlink.households.stage import as_of_date
 from famlink.link import incremental
 from famlink.link import model as splink_model
 from famlink.link.clusters import cluster_columns
 from famlink.link.decisions import current_decisions, project_state
+from famlink.link.name_only import attach_by_name, join_pairs
 from famlink.link.record_columns import RecordColumns
 from famlink.link.settings import MatchingConfig, Thresholds, load_matching
 from famlink.link.stable_ids import IdEvent, assign_cluster_ids, event_columns
@@ -257,7 +259,10 @@ SELECT q.record_id_l, q.record_id_r, q.match_weight, q.match_probability,
 FROM match_pairs q
 JOIN person_membership ml ON ml.record_id = q.record_id_l
 JOIN person_membership mr ON mr.record_id = q.record_id_r
-WHERE q.match_weight >= {low} AND q.match_weight < {high}
+WHERE (q.match_weight >= {low} AND q.match_weight < {high})
+   OR (q.record_id_l, q.record_id_r) IN (
+       SELECT (least(profile_id, joined_profile_id), greatest(profile_id, joined_profile_id))
+       FROM name_only_joins)
 ORDER BY abs(q.match_weight - {high}), q.record_id_l, q.record_id_r
 """
 
@@ -319,6 +324,26 @@ def _score(project: Project, con: duckdb.DuckDBPyConnection, config: MatchingCon
     return plan.model, pairs, profiles.num_rows, [plan.note]
 
 
+def _with_join_pairs(con: duckdb.DuckDBPyConnection, pairs: pa.Table,
+                     model: dict[str, Any]) -> pa.Table:
+    """The scored pairs, plus the pair behind each join by name that no blocking rule had
+    scored (so every join can be explained and reviewed)."""
+    scored = join_pairs(con, model, PROFILES_SQL)
+    if scored is None:
+        return pairs
+    con.register("_tmp_link_scored", scored)
+    con.register("_tmp_link_had", pairs.select(["record_id_l", "record_id_r"]))
+    try:
+        new = arrow_table(con, f"SELECT * FROM ({PAIRS_SQL}) n ANTI JOIN _tmp_link_had h ON "
+                               "least(n.record_id_l, n.record_id_r) = least(h.record_id_l, "
+                               "h.record_id_r) AND greatest(n.record_id_l, n.record_id_r) = "
+                               "greatest(h.record_id_l, h.record_id_r)")
+    finally:
+        con.unregister("_tmp_link_scored")
+        con.unregister("_tmp_link_had")
+    return pa.concat_tables([pairs, new.cast(pairs.schema)])
+
+
 def run_link(project: Project, con: duckdb.DuckDBPyConnection,
              progress: Progress) -> StageResult:
     config = load_matching(project.root)
@@ -333,6 +358,10 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
                 for d in decisions if d.decision == "must_not_link"]
     progress("link: clustering", 0, 1)
     _cluster_profiles(con, pairs, config, must, must_not)
+    progress("link: weak records by name", 0, 1)
+    joined_by_name = attach_by_name(project, con, pairs, config, as_of_date(project))
+    progress("link: scoring the name joins", 0, 1)
+    pairs = _with_join_pairs(con, pairs, model)
     progress("link: person ids", 0, 1)
     ids, events = _person_ids(con)
     progress("link: writing tables", 0, 1)
@@ -342,6 +371,8 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
                     "ORDER BY record_id_l, record_id_r")
         con.unregister("_tmp_link_pairs")
         _write_membership(con, ids)
+        con.execute("CREATE OR REPLACE TABLE name_only_joins AS SELECT * FROM _tmp_name_joins "
+                    "ORDER BY profile_id")
         con.execute(PERSONS_SQL)
         con.execute(REVIEW_SQL.format(low=config.thresholds.review_low,
                                       high=config.thresholds.link))
@@ -353,6 +384,7 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
             "persons": int(scalar(con, "SELECT count(*) FROM persons") or 0),
             "review queue": int(scalar(con, "SELECT count(*) FROM review_queue") or 0),
             "decisions applied": len(decisions),
+            "joined by name only": joined_by_name,
             "ids created": sum(e.event == "created" for e in events),
             "ids merged": sum(e.event == "merged" for e in events),
             "ids split": sum(e.event == "split" for e in events),
