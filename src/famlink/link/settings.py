@@ -91,8 +91,9 @@ class WeakRecords(Strict):
         "name, or of several, the one who shared a home with someone on the record's own "
         "account, claim or incident (link/name_only.py)")
     move_days: int = Field(
-        7, ge=0, description="a stay at one address ending within this many days of a stay "
-        "at another starting is a move (what settles which of several namesakes it is)")
+        1, ge=0, description="a stay at one address ending within this many days of a stay "
+        "at another starting is a move (what settles which of several namesakes it is): the "
+        "same day or the next, as revenues systems close and open liabilities")
     stay_overlap_days: int = Field(
         180, ge=0, description="such a record may not have a stay (a liability, a tenancy) at "
         "one address overlapping the person's stay at another by more than this")
