@@ -292,7 +292,7 @@ def test_a_move_matching_both_namesakes_settles_nothing(linked):
                   dwelling="U17", start="2019-09-01", end="2021-04-01")
     linked.record("health:3", "health:3", "SHAUN WILSON", dob="1971-08-02", dwelling="U30")
     linked.record("housing:4", "health:3", "SHAUN WILSON", dwelling="U30",
-                  start="2018-01-01", end="2021-03-30")
+                  start="2018-01-01", end="2021-03-31")
     new = linked.record("council_tax:9", "council_tax:9", "SHAUN WILSON", dwelling="U4",
                         start="2021-04-01")
     assert linked.run()[new] == new
