@@ -20,7 +20,7 @@ RECORD_COLUMNS = {"record_id": "VARCHAR", "profile_id": "VARCHAR", "first_name":
                   "first_name_canon": "VARCHAR", "first_initial": "VARCHAR", "surname": "VARCHAR",
                   "is_initial_only": "BOOLEAN", "dob": "VARCHAR", "nhs_number": "VARCHAR",
                   "upn": "VARCHAR", "ni_number": "VARCHAR", "dwelling": "VARCHAR",
-                  "generation": "VARCHAR"}
+                  "generation": "VARCHAR", "sex": "VARCHAR", "person_key": "VARCHAR"}
 FEEDS = {"council_tax": {"min_age": 18, "residence": {"end": "event_end_date"}},
          "housing": {"residence": {"end": "event_end_date"}}, "health": {}}
 
@@ -51,7 +51,8 @@ class Linked:
 
     def record(self, rid: str, cluster: str, name: str, *, dob: str | None = None,
                dwelling: str | None = None, start: str | None = None, end: str | None = None,
-               generation: str | None = None, nhs: str | None = None) -> str:
+               generation: str | None = None, nhs: str | None = None, sex: str | None = None,
+               person_key: str | None = None) -> str:
         first, surname = name.split(" ")
         feed = rid.split(":")[0]
         start_date = dt.date.fromisoformat(start) if start else None
@@ -61,7 +62,8 @@ class Linked:
             "record_id": rid, "profile_id": rid, "cluster": cluster, "feed": feed,
             "first_name": first, "first_name_canon": first, "surname": surname,
             "is_initial_only": len(first) == 1, "dob": dob, "nhs_number": nhs,
-            "dwelling": dwelling, "generation": generation, "start": start_date,
+            "dwelling": dwelling, "generation": generation, "sex": sex,
+            "person_key": person_key, "start": start_date,
             "end": dt.date.fromisoformat(end) if end else None, "latest_dob": latest})
         return rid
 
@@ -82,11 +84,12 @@ class Linked:
             con.execute(f"CREATE OR REPLACE TABLE raw_{feed} (record_id VARCHAR, "
                         "event_date DATE, event_end_date DATE)")
         for r in self.records:
-            con.execute(f"INSERT INTO _tmp_link_records VALUES ({', '.join('?' * 13)})",
+            con.execute(f"INSERT INTO _tmp_link_records VALUES ({', '.join('?' * 15)})",
                         [r["record_id"], r["profile_id"], r["first_name"],
                          r["first_name_canon"], r["first_name"][0], r["surname"],
                          r["is_initial_only"], r["dob"],
-                         r["nhs_number"], None, None, r["dwelling"], r["generation"]])
+                         r["nhs_number"], None, None, r["dwelling"], r["generation"],
+                         r["sex"], r["person_key"]])
             con.execute("INSERT INTO _tmp_link_labels VALUES (?, ?)",
                         [r["profile_id"], r["cluster"]])
             con.execute("INSERT INTO person_records VALUES (?, ?, ?)",
@@ -312,3 +315,24 @@ def test_turned_off(linked):
                         start="2016-01-01", end="2021-01-01")
     off = MatchingConfig.model_validate({"weak_records": {"join_by_full_name": False}})
     assert linked.run(off)[old] == old
+
+
+def test_another_sex_is_someone_else(linked):
+    linked.record("health:1", "health:1", "SAM WILSON", dob="1990-02-19", dwelling="U17",
+                  sex="F")
+    old = linked.record("council_tax:9", "council_tax:9", "SAM WILSON", dwelling="U4",
+                        start="2016-01-01", end="2021-01-01", sex="M")
+    assert linked.run()[old] == old
+    linked.records[-1]["sex"] = "F"
+    assert linked.run()[old] == "council_tax:9" == linked.run()["health:1"]
+
+
+@pytest.mark.parametrize("key, joins", [("crm:48213", True), ("crm:90115", False),
+                                        ("sid:90115", True)])
+def test_another_person_number_of_the_same_numbering_is_someone_else(linked, key, joins):
+    linked.record("health:1", "health:1", "SHAUN WILSON", dob="1990-02-19", dwelling="U17",
+                  person_key="crm:48213")
+    old = linked.record("council_tax:9", "council_tax:9", "SHAUN WILSON", dwelling="U4",
+                        start="2016-01-01", end="2021-01-01", person_key=key)
+    labels = linked.run()
+    assert (labels[old] == labels["health:1"]) == joins

@@ -25,6 +25,7 @@ After the clustering, a cluster with no strong record joins that person unless s
 makes it doubtful: another person agrees with it on the address at ``weak_link`` (the usual
 attachment was refused as ambiguous), they share a cannot-link group or a human
 must-not-link, the person is too young for the record's feed, one is JR and the other SR,
+their sexes differ, they carry different person numbers of one numbering (``person_ref``),
 or the record's stay (a liability, a tenancy) at one address overlaps the person's stay at
 another by more than ``weak_records.stay_overlap_days`` (nobody pays council tax on two
 homes for years; a liability left open for a few months after a move is common).
@@ -206,8 +207,8 @@ MEMBERS_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_name_members AS
 WITH sides AS (SELECT w AS pair_w, w AS cluster, true AS is_weak FROM _tmp_name_chosen
                UNION ALL SELECT w, c, false FROM _tmp_name_chosen)
-SELECT s.pair_w, s.is_weak, r.record_id, r.dwelling, r.generation, pr.date_of_birth,
-       pr.latest_dob
+SELECT s.pair_w, s.is_weak, r.record_id, r.dwelling, r.generation, r.sex, r.person_key,
+       pr.date_of_birth, pr.latest_dob
 FROM sides s
 JOIN _tmp_name_profiles p ON p.cluster = s.cluster
 JOIN _tmp_link_records r ON r.profile_id = p.profile_id
@@ -235,9 +236,19 @@ overlapping AS (SELECT a.pair_w FROM stays a JOIN stays b
                 AND a.dwelling <> b.dwelling
                 WHERE date_diff('day', greatest(a.start_date, b.start_date),
                                 least(a.end_date, b.end_date)) > {overlap_days}
-                GROUP BY a.pair_w)
+                GROUP BY a.pair_w),
+sexes AS (SELECT pair_w FROM _tmp_name_members WHERE sex IS NOT NULL GROUP BY pair_w
+          HAVING NOT list_has_any(list(DISTINCT sex) FILTER (WHERE is_weak),
+                                  list(DISTINCT sex) FILTER (WHERE NOT is_weak))
+             AND bool_or(is_weak) AND bool_or(NOT is_weak)),
+keys AS (SELECT pair_w, split_part(person_key, ':', 1) AS numbering FROM _tmp_name_members
+         WHERE person_key IS NOT NULL GROUP BY pair_w, numbering
+         HAVING bool_or(is_weak) AND bool_or(NOT is_weak)
+            AND NOT list_has_any(list(DISTINCT person_key) FILTER (WHERE is_weak),
+                                 list(DISTINCT person_key) FILTER (WHERE NOT is_weak)))
 SELECT pair_w FROM shared_group UNION SELECT pair_w FROM too_young
 UNION SELECT pair_w FROM generations UNION SELECT pair_w FROM overlapping
+UNION SELECT pair_w FROM sexes UNION SELECT pair_w FROM keys
 """
 RELABEL_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_name_relabel AS
