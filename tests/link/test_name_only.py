@@ -22,7 +22,7 @@ RECORD_COLUMNS = {"record_id": "VARCHAR", "profile_id": "VARCHAR", "first_name":
                   "upn": "VARCHAR", "ni_number": "VARCHAR", "dwelling": "VARCHAR",
                   "generation": "VARCHAR", "sex": "VARCHAR", "person_key": "VARCHAR"}
 FEEDS = {"council_tax": {"min_age": 18, "residence": {"end": "event_end_date"}},
-         "housing": {"residence": {"end": "event_end_date"}}, "health": {}}
+         "housing": {"residence": {"end": "event_end_date"}}, "health": {}, "police": {}}
 
 
 def _feeds() -> dict[str, Feed]:
@@ -336,3 +336,16 @@ def test_another_person_number_of_the_same_numbering_is_someone_else(linked, key
                         start="2016-01-01", end="2021-01-01", person_key=key)
     labels = linked.run()
     assert (labels[old] == labels["health:1"]) == joins
+
+
+def test_two_records_kept_apart_never_both_join_one_person(linked):
+    person = _shaun(linked)
+    old = linked.record("council_tax:9", "council_tax:9", "SHAUN WILSON", dwelling="U4",
+                        start="2016-01-01", end="2021-01-01")
+    incident = linked.record("police:7", "police:7", "SHAUN WILSON")
+    linked.decision_groups += [(old, "decision:0"), (incident, "decision:0")]
+    labels = linked.run()
+    assert labels[old] == old and labels[incident] == incident
+    linked.decision_groups.clear()
+    labels = linked.run()
+    assert labels[old] == labels[incident] == labels[person]

@@ -250,6 +250,20 @@ SELECT pair_w FROM shared_group UNION SELECT pair_w FROM too_young
 UNION SELECT pair_w FROM generations UNION SELECT pair_w FROM overlapping
 UNION SELECT pair_w FROM sexes UNION SELECT pair_w FROM keys
 """
+# two weak clusters joining one person in the same pass must not be kept apart themselves
+# (one cannot-link group, or a human must-not-link between them): neither joins
+CLASHES_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_name_joined AS
+WITH g AS (SELECT record_id, group_key FROM record_groups
+           UNION ALL SELECT record_id, group_key FROM _tmp_link_decision_groups),
+wg AS (SELECT DISTINCT j.w, j.c, g.group_key FROM _tmp_name_joined j
+       JOIN _tmp_name_profiles p ON p.cluster = j.w
+       JOIN _tmp_link_records r ON r.profile_id = p.profile_id
+       JOIN g ON g.record_id = r.record_id),
+clash AS (SELECT DISTINCT a.w FROM wg a JOIN wg b
+          ON a.c = b.c AND a.group_key = b.group_key AND a.w <> b.w)
+SELECT * FROM _tmp_name_joined WHERE w NOT IN (SELECT w FROM clash)
+"""
 RELABEL_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_name_relabel AS
 WITH target AS (SELECT c, least(c, min(w)) AS label FROM _tmp_name_joined GROUP BY c)
@@ -286,6 +300,7 @@ def _one_pass(con: duckdb.DuckDBPyConnection, config: MatchingConfig, conflicts:
     con.execute(MEMBERS_SQL)
     con.execute("CREATE OR REPLACE TEMP TABLE _tmp_name_joined AS SELECT * FROM "
                 f"_tmp_name_chosen WHERE w NOT IN ({conflicts})")
+    con.execute(CLASHES_SQL)
     con.execute(RELABEL_SQL)
     con.execute("UPDATE _tmp_link_labels l SET cluster = n.label FROM _tmp_name_relabel n "
                 "WHERE l.cluster = n.cluster")
