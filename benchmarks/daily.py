@@ -8,11 +8,19 @@ the new records. Results are printed and written to benchmarks/out/daily-*.json.
 
     .venv/bin/python benchmarks/daily.py                   # 10,000 and 100,000 people
     .venv/bin/python benchmarks/daily.py 300000 --days 30
+    .venv/bin/python benchmarks/daily.py 100000 --days 40 --reuse   # keep/reuse the full run
+
+With ``--reuse`` the town as it stands after its full run (held-back days included) is kept
+in ``out/towns/daily-N-seedS-days-D-base`` and copied, rather than built again, by the next
+run with the same options: the incremental run alone is measured again (the full run's
+figures are those of the run that built the copy).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -71,21 +79,40 @@ def _stage_seconds(root: Path) -> dict[str, Any]:
     return {"stages": stages, "counts": counts, "link_counts": note[0][0] if note else None}
 
 
-def run_size(people: int, days: int, seed: int) -> dict[str, Any]:
-    root = OUT / "towns" / f"daily-{people}-seed{seed}"
-    shutil.rmtree(root, ignore_errors=True)
-    shutil.rmtree(root.with_name(root.name + "-drops"), ignore_errors=True)
+def _linked_town(root: Path, people: int, days: int, seed: int, reuse: bool
+                 ) -> dict[str, Any]:
+    """Synth and a full run into ``root`` (or a copy of the kept ones); their figures."""
+    base = root.with_name(f"{root.name}-days-{days}-base")
+    figures = base / "benchmark-full-run.json"
+    if reuse and figures.exists():
+        shutil.copytree(base, root)
+        return dict(json.loads(figures.read_text()), reused=str(base))
     logs = OUT / "logs" / root.name
-    result: dict[str, Any] = {"people": people, "days": days, "seed": seed, "machine": machine()}
+    result: dict[str, Any] = {}
     result["synth"] = run_measured([FAMLINK, "synth", "--people", str(people), "--seed",
                                     str(seed), "--daily", str(days), "--out", str(root)],
                                    logs / "synth.log")
     result["full_run"] = run_measured([FAMLINK, "run", "-p", str(root)], logs / "full.log")
     result["full_stages"] = _stage_seconds(root)["stages"]
+    if reuse:
+        shutil.rmtree(base, ignore_errors=True)
+        shutil.copytree(root, base)
+        figures.write_text(json.dumps(result))
+    return result
+
+
+def run_size(people: int, days: int, seed: int, reuse: bool = False) -> dict[str, Any]:
+    root = OUT / "towns" / f"daily-{people}-seed{seed}"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(root.with_name(root.name + "-drops"), ignore_errors=True)
+    logs = OUT / "logs" / root.name
+    result: dict[str, Any] = {"people": people, "days": days, "seed": seed, "machine": machine()}
+    result.update(_linked_town(root, people, days, seed, reuse))
     drops = root.with_name(root.name + "-drops")
     result["files"] = _one_delivery(root / "daily", drops / "batch")
     result["incremental_run"] = run_measured(
         [FAMLINK, "run", "-p", str(root), "--watch", str(drops), "--once"], logs / "daily.log")
+    result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result.update(_stage_seconds(root))
     return result
 
@@ -104,10 +131,12 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
     parser.add_argument("--days", type=int, default=60, help="days held back as the batch")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the town after its full run, or start from the kept one")
     args = parser.parse_args(argv)
     results = []
     for people in args.sizes:
-        r = run_size(people, args.days, args.seed)
+        r = run_size(people, args.days, args.seed, args.reuse)
         show(r)
         results.append(r)
         write_json(f"daily-{people}", r)
