@@ -8,8 +8,12 @@ added, so those pairs (and their blocking-rule keys) are exactly the ones a full
 the same model would find for them. The pairs between unchanged profiles are kept from the
 last run, except those within ``RESCORE_MARGIN`` of a decision threshold, which are scored
 again: new data moves term frequencies a little, and only there can that change a decision.
-Everything is then clustered again as a whole, so an incremental run gives the same persons
-as a rebuild with the same model. ``famlink run --full`` forgets the state and rebuilds.
+A pair scored again takes its new weight only where that weight falls on the other side of
+a threshold; otherwise it stands as it was (weights move by thousandths, and keeping them
+means the clusters around it need not be worked out again). What changed, and so what has to
+be clustered again (``famlink.link.touched``), is ``_tmp_link_stale`` (the last run's pairs
+that no longer stand) and ``_tmp_link_fresh`` (this run's pairs that are new or changed).
+``famlink run --full`` forgets the state and rebuilds.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from famlink.engine import arrow_table, scalar, table_exists
 from famlink.link.settings import MatchingConfig
 
 STATE_TABLE = "link_profiles"
+BATCHES_TABLE = "link_batches"  # the load batches linked, and the standardising they had
 # A profile's fingerprint: every matching value it carries (see stage.PROFILE_COLUMNS).
 FINGERPRINT_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_link_fingerprints AS
@@ -99,10 +104,8 @@ def plan_increment(con: duckdb.DuckDBPyConnection, config: MatchingConfig) -> In
 
 def _mark_pairs_to_rescore(con: duckdb.DuckDBPyConnection, config: MatchingConfig) -> None:
     """Kept pairs, flagged where their weight is near enough a threshold to be rescored."""
-    t = config.thresholds
-    bars = [b for b in (t.link, t.weak_link, t.review_low, t.link_without_address)
-            if b is not None]
-    near = " OR ".join(f"abs(q.match_weight - ({b})) <= {RESCORE_MARGIN}" for b in bars)
+    near = " OR ".join(f"abs(q.match_weight - ({b})) <= {RESCORE_MARGIN}"
+                       for b in _bars(config))
     con.execute(UNCHANGED_PAIRS_SQL.format(near=near))
 
 
@@ -125,17 +128,65 @@ def profiles_marked_new(con: duckdb.DuckDBPyConnection, profiles_sql: str) -> pa
         LEFT JOIN ({RESCORE_SQL}) s ON s.profile_id = p.record_id ORDER BY p.record_id""")
 
 
-def kept_pairs(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """The last run's pairs that stand as they were."""
-    return arrow_table(con, "SELECT * EXCLUDE (rescore) FROM _tmp_link_unchanged_pairs "
-                            "WHERE NOT rescore")
+def _bars(config: MatchingConfig) -> list[float]:
+    t = config.thresholds
+    return [b for b in (t.link, t.weak_link, t.review_low, t.link_without_address)
+            if b is not None]
+
+
+# The last run's pairs that stand: not scored again, or scored again to the same side of
+# every threshold (then the last run's row stands, weight and all).
+KEPT_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_link_kept AS
+SELECT o.* EXCLUDE (rescore) FROM _tmp_link_unchanged_pairs o WHERE NOT o.rescore
+UNION ALL
+SELECT o.* EXCLUDE (rescore) FROM _tmp_link_unchanged_pairs o
+JOIN _tmp_link_scored_now n USING (record_id_l, record_id_r)
+WHERE o.rescore AND {same_side}
+"""
+FRESH_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_link_fresh AS
+SELECT n.* FROM _tmp_link_scored_now n ANTI JOIN _tmp_link_kept USING (record_id_l, record_id_r)
+"""
+STALE_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_link_stale AS
+SELECT q.* FROM match_pairs q ANTI JOIN _tmp_link_kept USING (record_id_l, record_id_r)
+"""
+
+
+def merge_pairs(con: duckdb.DuckDBPyConnection, scored: pa.Table | None,
+                config: MatchingConfig) -> pa.Table:
+    """This run's pairs: the last run's that stand, and the ``scored`` ones (new profiles'
+    pairs and those scored again) that are new or changed; leaves ``_tmp_link_kept``,
+    ``_tmp_link_fresh`` and ``_tmp_link_stale`` (the last run's pairs that no longer stand)."""
+    same_side = " AND ".join(f"((o.match_weight >= {b}) = (n.match_weight >= {b}))"
+                             for b in _bars(config))
+    schema = arrow_table(con, "SELECT * EXCLUDE (rescore) FROM _tmp_link_unchanged_pairs "
+                              "LIMIT 0").schema
+    con.register("_tmp_link_scored_now",
+                 schema.empty_table() if scored is None else scored.cast(schema))
+    try:
+        con.execute(KEPT_SQL.format(same_side=same_side))
+        con.execute(FRESH_SQL)
+    finally:
+        con.unregister("_tmp_link_scored_now")
+    con.execute(STALE_SQL)
+    return arrow_table(con, "SELECT * FROM _tmp_link_kept UNION ALL BY NAME "
+                            "SELECT * FROM _tmp_link_fresh ORDER BY record_id_l, record_id_r")
 
 
 def save_state(con: duckdb.DuckDBPyConnection) -> None:
-    """Remember this run's profiles for the next incremental run (inside its transaction)."""
-    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} AS SELECT * FROM "
-                "_tmp_link_fingerprints ORDER BY profile_id")
+    """Remember this run's profiles, with their cluster, and the load batches and the
+    standardising they came from, for the next incremental run (inside its transaction)."""
+    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} AS SELECT f.*, l.cluster FROM "
+                "_tmp_link_fingerprints f JOIN _tmp_link_clusters l USING (profile_id) "
+                "ORDER BY profile_id")
+    standardised = ("(SELECT any_value(fingerprint) FROM standardise_state)"
+                    if table_exists(con, "standardise_state") else "NULL")
+    con.execute(f"CREATE OR REPLACE TABLE {BATCHES_TABLE} AS SELECT DISTINCT load_batch_id, "
+                f"{standardised} AS standardised_as FROM person_records")
 
 
 def forget_state(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
+    con.execute(f"DROP TABLE IF EXISTS {BATCHES_TABLE}")

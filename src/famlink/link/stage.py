@@ -30,7 +30,7 @@ from famlink.engine import (
     transaction,
 )
 from famlink.households.stage import as_of_date
-from famlink.link import incremental
+from famlink.link import incremental, touched
 from famlink.link import model as splink_model
 from famlink.link.clusters import cluster_columns
 from famlink.link.decisions import current_decisions, project_state
@@ -153,14 +153,16 @@ def _profiles_of(con: duckdb.DuckDBPyConnection, record_ids: list[str]) -> dict[
     return dict(rows)
 
 
-def _record_columns(con: duckdb.DuckDBPyConnection,
-                    must_not: list[tuple[str, str]]) -> RecordColumns:
-    """One clustering record per profile, as columns."""
+def _record_columns(con: duckdb.DuckDBPyConnection, must_not: list[tuple[str, str]],
+                    only_touched: bool = False) -> RecordColumns:
+    """One clustering record per profile (or per profile in ``_tmp_link_touched``)."""
     keys = [(rid, f"decision:{i}") for i, pair in enumerate(must_not) for rid in pair]
     create_temp_table(con, "_tmp_link_decision_groups",
                       {"record_id": pa.array([k[0] for k in keys], pa.string()),
                        "group_key": pa.array([k[1] for k in keys], pa.string())})
-    return RecordColumns.from_arrow(arrow_table(con, RECORDS_SQL))
+    sql = (f"SELECT * FROM ({RECORDS_SQL}) SEMI JOIN _tmp_link_touched t ON t.profile_id = "
+           "record_id ORDER BY record_id" if only_touched else RECORDS_SQL)
+    return RecordColumns.from_arrow(arrow_table(con, sql))
 
 
 def _clusterable(pairs: pa.Table, t: Thresholds, forenames_must_agree: bool) -> pa.Array:
@@ -184,20 +186,29 @@ def _clusterable(pairs: pa.Table, t: Thresholds, forenames_must_agree: bool) -> 
 
 
 def _cluster_profiles(con: duckdb.DuckDBPyConnection, pairs: pa.Table, config: MatchingConfig,
-                      must: list[tuple[str, str]], must_not: list[tuple[str, str]]) -> None:
+                      must: list[tuple[str, str]], must_not: list[tuple[str, str]],
+                      part: bool = False) -> int:
     """Cluster the profiles into ``_tmp_link_labels`` (profile_id, cluster: the smallest
-    profile id of its cluster)."""
+    profile id of its cluster); with ``part``, only the components a change touched.
+    Returns how many profiles were clustered."""
     t = config.thresholds
-    cols = _record_columns(con, must_not)
     edges = pairs.filter(_clusterable(pairs, t, config.constraints.forenames_must_agree))
+    if part:
+        decided = [r for pair in must + must_not for r in pair if r]
+        touched.touched_profiles(con, edges, must, decided, t)
+    cols = _record_columns(con, must_not, part)
     must_pairs = tuple(cols.indices(pa.array([m[k] for m in must], pa.string()))
                        for k in (0, 1))
     labels = cluster_columns(
         cols, edges.column("match_weight").to_numpy(), cols.indices(edges.column("record_id_l")),
         cols.indices(edges.column("record_id_r")), t.link, (must_pairs[0], must_pairs[1]),
         t.weak_margin, t.weak_link, config.constraints.dob_years_apart)
-    create_temp_table(con, "_tmp_link_labels",
-                      {"profile_id": cols.ids, "cluster": pc.take(cols.ids, pa.array(labels))})
+    clusters = pc.take(cols.ids, pa.array(labels))
+    if part:
+        touched.keep_other_labels(con, cols.ids, clusters)
+    else:
+        create_temp_table(con, "_tmp_link_labels", {"profile_id": cols.ids, "cluster": clusters})
+    return len(cols.ids)
 
 
 CLUSTERS_SQL = """
@@ -240,17 +251,17 @@ def _write_membership(con: duckdb.DuckDBPyConnection, ids: dict[str, str]) -> No
                 "USING (record_id) ORDER BY i.person_id, r.record_id")
 
 
-PERSONS_SQL = """
-CREATE OR REPLACE TABLE persons AS
+PERSONS_SELECT = """
 SELECT m.person_id, count(*) AS n_records, list(DISTINCT m.feed ORDER BY m.feed) AS feeds,
        mode(p.first_name ORDER BY p.first_name) FILTER (WHERE NOT p.is_initial_only) AS first_name,
        mode(p.surname ORDER BY p.surname) AS surname,
        mode(p.date_of_birth ORDER BY p.date_of_birth) AS date_of_birth,
        mode(p.sex ORDER BY p.sex) AS sex,
        min(p.nhs_number) AS nhs_number, min(p.upn) AS upn, min(p.ni_number) AS ni_number
-FROM person_membership m JOIN person_records p USING (record_id)
+FROM person_membership m JOIN person_records p USING (record_id) {where}
 GROUP BY m.person_id ORDER BY m.person_id
 """
+PERSONS_SQL = "CREATE OR REPLACE TABLE persons AS " + PERSONS_SELECT.format(where="")
 REVIEW_SQL = """
 CREATE OR REPLACE TABLE review_queue AS
 SELECT q.record_id_l, q.record_id_r, q.match_weight, q.match_probability,
@@ -293,9 +304,11 @@ def save_model(project: Project, run_id: str, model: dict[str, Any]) -> Path:
 
 
 def _score(project: Project, con: duckdb.DuckDBPyConnection, config: MatchingConfig,
-           progress: Progress) -> tuple[dict[str, Any], pa.Table, int, list[str]]:
+           progress: Progress
+           ) -> tuple[dict[str, Any], pa.Table, int, list[str], incremental.Increment | None]:
     """The model and the scored pairs: only the new profiles' pairs when a run can be
-    incremental, else every blocked pair (training the model unless one is configured)."""
+    incremental (the increment is returned), else every blocked pair (training the model
+    unless one is configured)."""
     incremental.fingerprint_profiles(con, PROFILE_COLUMNS)
     plan = incremental.plan_increment(con, config)
     if plan is None:
@@ -306,22 +319,17 @@ def _score(project: Project, con: duckdb.DuckDBPyConnection, config: MatchingCon
                      splink_model.predict(profiles, model, config.thresholds.keep_pairs))
         pairs = arrow_table(con, PAIRS_SQL)
         con.unregister("_tmp_link_scored")
-        return model, pairs, profiles.num_rows, ["full run: every blocked pair scored"]
+        return model, pairs, profiles.num_rows, ["full run: every blocked pair scored"], None
     progress("link: scoring new records", 0, 1)
     profiles = incremental.profiles_marked_new(con, PROFILES_SQL)
-    scored = (splink_model.predict(profiles, incremental.restrict_to_new(plan.model),
-                                   config.thresholds.keep_pairs)
-              if plan.new_profiles or plan.rescored_pairs else None)
-    kept = incremental.kept_pairs(con)
-    if scored is None:
-        return plan.model, kept, profiles.num_rows, [plan.note]
-    con.register("_tmp_link_scored", scored)
-    new_pairs = arrow_table(con, PAIRS_SQL)
-    con.unregister("_tmp_link_scored")
-    con.register("_tmp_link_both", pa.concat_tables([kept, new_pairs.cast(kept.schema)]))
-    pairs = arrow_table(con, "SELECT * FROM _tmp_link_both ORDER BY record_id_l, record_id_r")
-    con.unregister("_tmp_link_both")
-    return plan.model, pairs, profiles.num_rows, [plan.note]
+    new_pairs = None
+    if plan.new_profiles or plan.rescored_pairs:
+        con.register("_tmp_link_scored", splink_model.predict(
+            profiles, incremental.restrict_to_new(plan.model), config.thresholds.keep_pairs))
+        new_pairs = arrow_table(con, PAIRS_SQL)
+        con.unregister("_tmp_link_scored")
+    pairs = incremental.merge_pairs(con, new_pairs, config)
+    return plan.model, pairs, profiles.num_rows, [plan.note], plan
 
 
 def _with_join_pairs(con: duckdb.DuckDBPyConnection, pairs: pa.Table,
@@ -349,7 +357,7 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
     config = load_matching(project.root)
     run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     con.execute(LINK_RECORDS_SQL)
-    model, pairs, n_profiles, notes = _score(project, con, config, progress)
+    model, pairs, n_profiles, notes, increment = _score(project, con, config, progress)
     decisions = current_decisions(project_state(project))
     profile_of = _profiles_of(con, [r for d in decisions for r in (d.record_id_l, d.record_id_r)])
     must = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
@@ -357,7 +365,14 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
     must_not = [(profile_of.get(d.record_id_l, ""), profile_of.get(d.record_id_r, ""))
                 for d in decisions if d.decision == "must_not_link"]
     progress("link: clustering", 0, 1)
-    _cluster_profiles(con, pairs, config, must, must_not)
+    part = increment is not None and touched.can_cluster_part(con)
+    clustered = _cluster_profiles(con, pairs, config, must, must_not, part)
+    notes.append(f"clustered again: only {clustered} of {n_profiles} profiles, in the parts "
+                 "of the pair graph the new records touched" if part else
+                 "clustered again: every profile")
+    # the clustering's own labels, which the next run keeps where nothing touched them
+    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_link_clusters AS "
+                "SELECT * FROM _tmp_link_labels")
     progress("link: weak records by name", 0, 1)
     joined_by_name = attach_by_name(project, con, pairs, config, as_of_date(project))
     progress("link: scoring the name joins", 0, 1)
