@@ -37,8 +37,11 @@ def _votes_sql(as_of: dt.date, s: HouseholdSettings) -> str:
                                                      start_date DESC) = 1),
         seen AS (SELECT person_id, dwelling_key, max(seen_date) AS seen_date
                  FROM _tmp_households_evidence GROUP BY ALL),
+        born AS (SELECT person_id, date_of_birth FROM persons
+                 WHERE date_of_birth > DATE {d} - INTERVAL {int(s.young_adult_age)} YEAR
+                   AND date_of_birth <= DATE {d}),
         moved_on AS (  -- since last seen at home, a row at a postcode new to them
-            SELECT DISTINCT l.person_id FROM last l
+            SELECT DISTINCT l.person_id FROM last l SEMI JOIN born USING (person_id)
             JOIN seen e USING (person_id, dwelling_key)
             JOIN _tmp_households_rows r ON r.person_id = l.person_id
              AND r.start_date > e.seen_date AND r.postcode IS NOT NULL
@@ -51,11 +54,9 @@ def _votes_sql(as_of: dt.date, s: HouseholdSettings) -> str:
                    l.start_date AS last_start, l.end_date AS last_end,
                    l.end_date IS NULL AND l.dwelling_key IS NOT NULL AS is_housed,
                    coalesce(e.seen_date, l.start_date) AS last_seen
-            FROM persons p LEFT JOIN last l USING (person_id)
+            FROM born p LEFT JOIN last l USING (person_id)
             LEFT JOIN seen e USING (person_id, dwelling_key)
-            WHERE p.date_of_birth > DATE {d} - INTERVAL {int(s.young_adult_age)} YEAR
-              AND p.date_of_birth <= DATE {d}
-              AND p.person_id NOT IN (SELECT person_id FROM moved_on)),
+            WHERE p.person_id NOT IN (SELECT person_id FROM moved_on)),
         lived_with AS (
             SELECT y.person_id, o.person_id AS carer_id,
                    'who lived with them there on ' || strftime(y.last_seen, '%Y-%m-%d') AS why

@@ -11,12 +11,13 @@ the ID of the previous household whose members it shares most.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import duckdb
 
 from famlink.engine import create_temp_mapping, table_exists
 from famlink.ingest.mapping import q
-from famlink.link.stable_ids import IdEvent, assign_person_ids
+from famlink.link.stable_ids import IdEvent, assign_cluster_ids
 
 
 def _chain_sql(as_of: dt.date) -> str:
@@ -44,28 +45,37 @@ MEMBER_KEY = ("person_id || '|' || dwelling_key || '|' || row_number() OVER ("
               "PARTITION BY person_id, dwelling_key ORDER BY start_date)")
 
 
-def _keyed(con: duckdb.DuckDBPyConnection, table: str, value: str) -> dict[str, str]:
-    rows = con.execute(f"SELECT {MEMBER_KEY}, {value} FROM {table}").fetchall()
-    return {str(k): str(v) for k, v in rows}
-
-
-def _previous_ids(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    if not table_exists(con, "household_members"):
-        return {}
-    return _keyed(con, "household_members", "household_id")
+def _household_ids(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], list[IdEvent]]:
+    """(household key -> household_id, events), from counts per household: its first member
+    key and size, the member keys it shares with each household of the last run, their
+    sizes (what :func:`assign_person_ids` would count from one entry per member)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_households_keys AS SELECT {MEMBER_KEY} "
+                "AS member_key, household_key FROM _tmp_households_chain")
+    clusters = {k: (first, n) for k, first, n in con.execute(
+        "SELECT household_key, min(member_key), count(*) FROM _tmp_households_keys "
+        "GROUP BY household_key").fetchall()}
+    overlaps: Counter[tuple[str, str]] = Counter()
+    previous: Counter[str] = Counter()
+    if table_exists(con, "household_members"):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_households_was AS SELECT {MEMBER_KEY} "
+                    "AS member_key, household_id FROM household_members")
+        overlaps.update({(k, h): n for k, h, n in con.execute(
+            "SELECT c.household_key, w.household_id, count(*) FROM _tmp_households_keys c "
+            "JOIN _tmp_households_was w USING (member_key) GROUP BY ALL").fetchall()})
+        previous.update(dict(con.execute("SELECT household_id, count(*) FROM "
+                                         "_tmp_households_was GROUP BY ALL").fetchall()))
+    return assign_cluster_ids(clusters, overlaps, previous, prefix="H")
 
 
 def build_households(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[IdEvent]:
     """households and household_members from residence_spans; returns the ID changes."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_households_chain AS {_chain_sql(as_of)}")
-    labels = _keyed(con, "_tmp_households_chain", "household_key")
-    ids, events = assign_person_ids(labels, _previous_ids(con), prefix="H")
-    create_temp_mapping(con, "_tmp_households_ids", "member_key", "household_id", ids)
-    con.execute(f"""
+    ids, events = _household_ids(con)
+    create_temp_mapping(con, "_tmp_households_ids", "household_key", "household_id", ids)
+    con.execute("""
         CREATE OR REPLACE TABLE household_members AS
-        WITH c AS (SELECT *, {MEMBER_KEY} AS member_key FROM _tmp_households_chain)
         SELECT i.household_id, c.person_id, c.dwelling_key, c.start_date, c.end_date
-        FROM c JOIN _tmp_households_ids i USING (member_key)
+        FROM _tmp_households_chain c JOIN _tmp_households_ids i USING (household_key)
         ORDER BY i.household_id, c.start_date, c.person_id
     """)
     con.execute("""
