@@ -14,11 +14,12 @@ import pytest
 
 from famlink.engine import connect
 from famlink.ingest import deliveries
+from famlink.link import stage
 from famlink.link.clusters import cluster_columns
 from famlink.link.decisions import project_state, record_decision
 from famlink.link.incremental import BATCHES_TABLE
 from famlink.link.record_columns import RecordColumns
-from famlink.link.touched import touched_mask
+from famlink.link.touched import records_sql, touched_mask
 from famlink.pipeline import StageResult, run_stages
 from famlink.project import Project, load_project
 from famlink.synthetic.town import generate_town
@@ -149,3 +150,23 @@ def test_part_and_whole_clustering_write_the_same_tables(linked_twice) -> None:
     assert len(want["id events"]) > 0 and len(want["persons"]) > 1000
     for name in TABLES:
         assert got[name] == want[name], name
+
+
+def test_the_touched_profiles_records_are_those_of_the_whole_query(linked_twice) -> None:
+    part, _, _ = linked_twice
+    con = connect(part.warehouse_path)
+    try:
+        con.execute(stage.LINK_RECORDS_SQL)
+        con.execute("CREATE TEMP TABLE _tmp_link_decision_groups (record_id VARCHAR, "
+                    "group_key VARCHAR)")
+        con.execute("CREATE TEMP TABLE _tmp_link_touched AS SELECT DISTINCT profile_id "
+                    "FROM _tmp_link_records WHERE hash(profile_id) % 5 = 0")
+        picked = con.execute(records_sql(stage.RECORDS_SQL)).fetchall()
+        whole = con.execute(stage.RECORDS_SQL).fetchall()
+        wanted = {r[0] for r in con.execute("SELECT profile_id FROM _tmp_link_touched")
+                  .fetchall()}
+    finally:
+        con.close()
+    assert len(picked) == len(wanted) > 50
+    assert picked == [r for r in whole if r[0] in wanted]
+    assert records_sql("SELECT 'x' AS record_id").startswith("SELECT * FROM (SELECT 'x'")

@@ -160,9 +160,8 @@ def _record_columns(con: duckdb.DuckDBPyConnection, must_not: list[tuple[str, st
     create_temp_table(con, "_tmp_link_decision_groups",
                       {"record_id": pa.array([k[0] for k in keys], pa.string()),
                        "group_key": pa.array([k[1] for k in keys], pa.string())})
-    sql = (f"SELECT * FROM ({RECORDS_SQL}) SEMI JOIN _tmp_link_touched t ON t.profile_id = "
-           "record_id ORDER BY record_id" if only_touched else RECORDS_SQL)
-    return RecordColumns.from_arrow(arrow_table(con, sql))
+    return RecordColumns.from_arrow(arrow_table(
+        con, touched.records_sql(RECORDS_SQL) if only_touched else RECORDS_SQL))
 
 
 def _clusterable(pairs: pa.Table, t: Thresholds, forenames_must_agree: bool) -> pa.Array:

@@ -111,6 +111,21 @@ def touched_profiles(con: duckdb.DuckDBPyConnection, edges: pa.Table,
     return touched
 
 
+# The records query reads the profiles from here; DuckDB does not push a filter on its
+# result's profile id down through the grouping, so the touched ones are picked first.
+PROFILE_SOURCE = "FROM _tmp_link_records r "
+TOUCHED_SOURCE = ("FROM (SELECT * FROM _tmp_link_records SEMI JOIN _tmp_link_touched "
+                  "USING (profile_id)) r ")
+
+
+def records_sql(sql: str) -> str:
+    """The clustering records query (one row per profile) for the touched profiles only."""
+    if sql.count(PROFILE_SOURCE) == 1:
+        return sql.replace(PROFILE_SOURCE, TOUCHED_SOURCE)
+    return (f"SELECT * FROM ({sql}) SEMI JOIN _tmp_link_touched t ON t.profile_id = record_id "
+            "ORDER BY record_id")
+
+
 def keep_other_labels(con: duckdb.DuckDBPyConnection, touched: pa.Array,
                       labels: pa.Array) -> None:
     """``_tmp_link_labels``: the new cluster of each touched profile, the last run's of
