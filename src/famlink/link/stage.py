@@ -394,6 +394,7 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
         counts = {
             "person_records": int(scalar(con, "SELECT count(*) FROM _tmp_link_records") or 0),
             "profiles": n_profiles,
+            "profiles clustered": clustered,
             "pairs scored": pairs.num_rows,
             "persons": int(scalar(con, "SELECT count(*) FROM persons") or 0),
             "review queue": int(scalar(con, "SELECT count(*) FROM review_queue") or 0),
