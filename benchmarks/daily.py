@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sys
 from pathlib import Path
@@ -79,6 +80,17 @@ def _stage_seconds(root: Path) -> dict[str, Any]:
     return {"stages": stages, "counts": counts, "link_counts": note[0][0] if note else None}
 
 
+def _measured(cmd: list[str], log: Path) -> dict[str, Any]:
+    """run_measured, plus the CPU seconds the child used (user + system, all its threads):
+    on a shared machine a fairer figure than the wall time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = run_measured(cmd, log)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu_seconds"] = round(after.ru_utime + after.ru_stime
+                                  - before.ru_utime - before.ru_stime, 1)
+    return result
+
+
 def _linked_town(root: Path, people: int, days: int, seed: int, reuse: bool
                  ) -> dict[str, Any]:
     """Synth and a full run into ``root`` (or a copy of the kept ones); their figures."""
@@ -92,7 +104,7 @@ def _linked_town(root: Path, people: int, days: int, seed: int, reuse: bool
     result["synth"] = run_measured([FAMLINK, "synth", "--people", str(people), "--seed",
                                     str(seed), "--daily", str(days), "--out", str(root)],
                                    logs / "synth.log")
-    result["full_run"] = run_measured([FAMLINK, "run", "-p", str(root)], logs / "full.log")
+    result["full_run"] = _measured([FAMLINK, "run", "-p", str(root)], logs / "full.log")
     result["full_stages"] = _stage_seconds(root)["stages"]
     if reuse:
         shutil.rmtree(base, ignore_errors=True)
@@ -110,7 +122,7 @@ def run_size(people: int, days: int, seed: int, reuse: bool = False) -> dict[str
     result.update(_linked_town(root, people, days, seed, reuse))
     drops = root.with_name(root.name + "-drops")
     result["files"] = _one_delivery(root / "daily", drops / "batch")
-    result["incremental_run"] = run_measured(
+    result["incremental_run"] = _measured(
         [FAMLINK, "run", "-p", str(root), "--watch", str(drops), "--once"], logs / "daily.log")
     result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result.update(_stage_seconds(root))
@@ -120,8 +132,9 @@ def run_size(people: int, days: int, seed: int, reuse: bool = False) -> dict[str
 def show(r: dict[str, Any]) -> None:
     inc, full = r["incremental_run"], r["full_run"]
     print(f"{r['people']:,} people, {r['counts'].get('new records', 0):,} new records in "
-          f"{r['files']} files: incremental run {inc['seconds']} s (peak {inc['peak_rss_mb']} "
-          f"MB) vs full run {full['seconds']} s")
+          f"{r['files']} files: incremental run {inc['seconds']} s, {inc['cpu_seconds']} "
+          f"CPU s (peak {inc['peak_rss_mb']} MB) vs full run {full['seconds']} s, "
+          f"{full.get('cpu_seconds', '?')} CPU s")
     print("  incremental stages:", r["stages"])
     print("  full-run stages:   ", r["full_stages"])
 
