@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import random
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from famlink.engine import connect
@@ -112,6 +114,17 @@ def _tables(project: Project) -> dict[str, list[tuple]]:
         con.close()
 
 
+def _redeliver(folder: Path) -> None:
+    """Some liabilities sent again, corrected: two of them with their names swapped."""
+    [loaded] = folder.glob("*.parquet")  # the file of the first run
+    rows = pq.read_table(loaded).slice(0, 6)
+    names = rows.column("party_name").to_pylist()
+    names[0], names[1] = names[1], names[0]
+    rows = rows.set_column(rows.schema.get_field_index("party_name"), "party_name",
+                           pa.array(names, rows.schema.field("party_name").type))
+    pq.write_table(rows, folder / "corrections.parquet")
+
+
 @pytest.fixture(scope="module")
 def linked_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Project, list]:
     """A town linked, decisions made, its held-back days delivered; then the same run made
@@ -121,6 +134,7 @@ def linked_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Pro
     part = load_project(root)
     _link(part, ["ingest", "standardise", "link"])
     _decide(part)
+    _redeliver(root / "incoming" / "council_tax")
     for day in deliveries.pending(root / "daily"):
         assert deliveries.take(part, day)
     shutil.copytree(root, root.with_name("whole"))
@@ -142,6 +156,18 @@ def test_the_run_clusters_part_of_the_town(linked_twice) -> None:
     assert any("incremental:" in n for n in part_notes)
     assert any("clustered again: only" in n for n in part_notes), part_notes
     assert any("clustered again: every profile" in n for n in whole_notes), whole_notes
+
+
+def test_the_corrected_records_replace_their_earlier_rows(linked_twice) -> None:
+    part, _, _ = linked_twice
+    con = connect(part.warehouse_path, read_only=True)
+    try:
+        corrected = con.execute(
+            "SELECT count(*) FROM person_records WHERE load_batch_id IN (SELECT load_batch_id "
+            "FROM load_batches WHERE file_path LIKE '%corrections.parquet')").fetchall()
+    finally:
+        con.close()
+    assert corrected == [(6,)]
 
 
 def test_part_and_whole_clustering_write_the_same_tables(linked_twice) -> None:
