@@ -175,12 +175,24 @@ def merge_pairs(con: duckdb.DuckDBPyConnection, scored: pa.Table | None,
                             "SELECT * FROM _tmp_link_fresh ORDER BY record_id_l, record_id_r")
 
 
-def save_state(con: duckdb.DuckDBPyConnection) -> None:
+def save_state(con: duckdb.DuckDBPyConnection, part: bool = False) -> None:
     """Remember this run's profiles, with their cluster, and the load batches and the
-    standardising they came from, for the next incremental run (inside its transaction)."""
-    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} AS SELECT f.*, l.cluster FROM "
-                "_tmp_link_fingerprints f JOIN _tmp_link_clusters l USING (profile_id) "
-                "ORDER BY profile_id")
+    standardising they came from, for the next incremental run (inside its transaction).
+    After clustering part (``part``), only the rows of the profiles clustered again (every
+    new or changed one among them) and of those gone change."""
+    if part:
+        con.execute(f"""
+            DELETE FROM {STATE_TABLE} WHERE profile_id IN (
+                SELECT profile_id FROM {STATE_TABLE} ANTI JOIN _tmp_link_fingerprints
+                USING (profile_id)
+                UNION ALL SELECT profile_id FROM _tmp_link_touched)""")
+        con.execute(f"INSERT INTO {STATE_TABLE} SELECT f.*, l.cluster FROM "
+                    "_tmp_link_fingerprints f JOIN _tmp_link_labels_touched l "
+                    "USING (profile_id) ORDER BY profile_id")
+    else:
+        con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} AS SELECT f.*, l.cluster FROM "
+                    "_tmp_link_fingerprints f JOIN _tmp_link_clusters l USING (profile_id) "
+                    "ORDER BY profile_id")
     standardised = ("(SELECT any_value(fingerprint) FROM standardise_state)"
                     if table_exists(con, "standardise_state") else "NULL")
     con.execute(f"CREATE OR REPLACE TABLE {BATCHES_TABLE} AS SELECT DISTINCT load_batch_id, "

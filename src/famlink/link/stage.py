@@ -405,6 +405,6 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
             "ids split": sum(e.event == "split" for e in events),
         }
         _write_run(con, run_id, model, config, counts)
-        incremental.save_state(con)
+        incremental.save_state(con, part)
     save_model(project, run_id, model)
     return StageResult("link", counts, details=list(notes))
