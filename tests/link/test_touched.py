@@ -102,6 +102,7 @@ TABLES = {
     "id events": "SELECT event, person_id, other_person_id, records FROM person_id_history "
                  "WHERE run_id = (SELECT max(run_id) FROM person_id_history)",
     "link_profiles": "SELECT * FROM link_profiles",
+    "name_only_joins": "SELECT * FROM name_only_joins",
 }
 
 
