@@ -67,6 +67,13 @@ class Linked:
             "end": dt.date.fromisoformat(end) if end else None, "latest_dob": latest})
         return rid
 
+    def co_liable(self, old: str, rid: str, cluster: str) -> str:
+        """Leanne Wilson, liable with ``old`` on its account at U4 (record ``rid``)."""
+        partner = self.record(rid, cluster, "LEANNE WILSON", dwelling="U4",
+                              start="2016-01-01", end="2021-05-01")
+        self.groups += [(old, "council_tax:acct3"), (partner, "council_tax:acct3")]
+        return partner
+
     def pair(self, a: str, b: str, weight: float = 3.0, *, address_agrees: bool = False) -> None:
         """A scored pair (only pairs whose address agrees matter here: rivals)."""
         self.pairs.append((a, b, weight, address_agrees))
@@ -165,9 +172,7 @@ def test_of_two_with_the_name_the_one_who_lived_with_the_co_liable_partner(linke
     # the old account at U4 named both Shaun and Leanne
     old = linked.record("council_tax:9", "council_tax:9", "SHAUN WILSON", dwelling="U4",
                         start="2016-01-01", end="2021-05-01")
-    partner = linked.record("council_tax:8", "health:5", "LEANNE WILSON", dwelling="U4",
-                            start="2016-01-01", end="2021-05-01")
-    linked.groups += [(old, "council_tax:acct3"), (partner, "council_tax:acct3")]
+    linked.co_liable(old, "council_tax:8", "health:5")
     labels = linked.run()
     assert labels[old] == labels[person] != labels["health:3"]
     assert linked.con.execute("SELECT reason, via_profile_id FROM _tmp_name_joins").fetchall() \
@@ -249,9 +254,7 @@ def test_initials_join_only_through_a_shared_home(linked):
                         start="2016-01-01", end="2021-05-01")
     assert linked.run()[old] == old  # the only S WILSON: not enough
     linked.record("health:5", "health:5", "LEANNE WILSON", dob="1991-01-05", dwelling="U17")
-    partner = linked.record("council_tax:8", "health:5", "LEANNE WILSON", dwelling="U4",
-                            start="2016-01-01", end="2021-05-01")
-    linked.groups += [(old, "council_tax:acct3"), (partner, "council_tax:acct3")]
+    linked.co_liable(old, "council_tax:8", "health:5")
     assert linked.run()[old] == linked.run()[person]
 
 
@@ -263,9 +266,7 @@ def test_a_record_joined_can_settle_its_co_member_next(linked):
     # the old account: Shaun (two namesakes) and Leanne (one person of that name)
     old = linked.record("council_tax:9", "council_tax:9", "SHAUN WILSON", dwelling="U4",
                         start="2016-01-01", end="2021-05-01")
-    partner = linked.record("council_tax:8", "council_tax:8", "LEANNE WILSON", dwelling="U4",
-                            start="2016-01-01", end="2021-05-01")
-    linked.groups += [(old, "council_tax:acct3"), (partner, "council_tax:acct3")]
+    partner = linked.co_liable(old, "council_tax:8", "council_tax:8")
     labels = linked.run()
     assert labels[partner] == labels["health:5"]
     assert labels[old] == labels[person] != labels["health:3"]

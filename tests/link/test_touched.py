@@ -20,7 +20,7 @@ from famlink.link import stage
 from famlink.link.clusters import cluster_columns
 from famlink.link.decisions import project_state, record_decision
 from famlink.link.incremental import BATCHES_TABLE
-from famlink.link.record_columns import RecordColumns
+from famlink.link.record_columns import GROUPS_VIEW_SQL, RecordColumns
 from famlink.link.touched import records_sql, touched_mask
 from famlink.pipeline import StageResult, run_stages
 from famlink.project import Project, load_project
@@ -186,6 +186,7 @@ def test_the_touched_profiles_records_are_those_of_the_whole_query(linked_twice)
         con.execute(stage.LINK_RECORDS_SQL)
         con.execute("CREATE TEMP TABLE _tmp_link_decision_groups (record_id VARCHAR, "
                     "group_key VARCHAR)")
+        con.execute(GROUPS_VIEW_SQL)
         con.execute("CREATE TEMP TABLE _tmp_link_touched AS SELECT DISTINCT profile_id "
                     "FROM _tmp_link_records WHERE hash(profile_id) % 5 = 0")
         picked = con.execute(records_sql(stage.RECORDS_SQL)).fetchall()

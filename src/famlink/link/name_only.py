@@ -46,11 +46,10 @@ import pyarrow as pa
 from famlink.engine import arrow_table, scalar
 from famlink.households.residence import record_dates_sql
 from famlink.link import model as splink_model
+from famlink.link.record_columns import GROUPS_VIEW_SQL, STRONG_SQL
 from famlink.link.settings import MatchingConfig
 from famlink.project import Project
 
-STRONG_RECORD = ("(r.nhs_number IS NOT NULL OR r.upn IS NOT NULL OR r.ni_number IS NOT NULL "
-                 "OR (NOT r.is_initial_only AND r.surname IS NOT NULL AND r.dob IS NOT NULL))")
 PROFILES_SQL = f"""
 CREATE OR REPLACE TEMP TABLE _tmp_name_profiles AS
 WITH p AS (
@@ -60,7 +59,7 @@ WITH p AS (
                     AND r.surname IS NOT NULL) AS initial_only,
            bool_and(NOT r.is_initial_only AND r.first_name_canon IS NOT NULL
                     AND r.surname IS NOT NULL) AS full_name,
-           bool_or({STRONG_RECORD}) AS strong
+           bool_or({STRONG_SQL.format(p="r")}) AS strong
     FROM _tmp_link_records r JOIN _tmp_link_labels l USING (profile_id)
     GROUP BY r.profile_id, l.cluster)
 SELECT p.*, bool_or(p.strong) OVER (PARTITION BY p.cluster) AS cluster_strong FROM p
@@ -131,14 +130,12 @@ CO_MEMBERS_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_name_co AS
 WITH open AS (SELECT w FROM _tmp_name_candidates GROUP BY w
               HAVING NOT bool_or(address_rival)),
-g AS (SELECT record_id, group_key FROM record_groups
-      UNION ALL SELECT record_id, group_key FROM _tmp_link_decision_groups),
 mine AS (SELECT DISTINCT o.w, g.group_key FROM open o
          JOIN _tmp_name_profiles p ON p.cluster = o.w
          JOIN _tmp_link_records r ON r.profile_id = p.profile_id
-         JOIN g ON g.record_id = r.record_id)
+         JOIN _tmp_link_groups g ON g.record_id = r.record_id)
 SELECT DISTINCT m.w, p.cluster AS co_cluster, p.profile_id AS co_profile, p.cluster_strong
-FROM mine m JOIN g ON g.group_key = m.group_key
+FROM mine m JOIN _tmp_link_groups g ON g.group_key = m.group_key
 JOIN _tmp_link_records r ON r.record_id = g.record_id
 JOIN _tmp_name_profiles p ON p.profile_id = r.profile_id
 WHERE p.cluster <> m.w
@@ -215,10 +212,8 @@ JOIN _tmp_link_records r ON r.profile_id = p.profile_id
 JOIN person_records pr ON pr.record_id = r.record_id
 """
 CONFLICTS_SQL = """
-WITH g AS (SELECT record_id, group_key FROM record_groups
-           UNION ALL SELECT record_id, group_key FROM _tmp_link_decision_groups),
-grouped AS (SELECT m.pair_w, m.is_weak, g.group_key FROM _tmp_name_members m
-            JOIN g USING (record_id)),
+WITH grouped AS (SELECT m.pair_w, m.is_weak, g.group_key FROM _tmp_name_members m
+            JOIN _tmp_link_groups g USING (record_id)),
 shared_group AS (SELECT DISTINCT a.pair_w FROM grouped a JOIN grouped b
                  ON a.pair_w = b.pair_w AND a.group_key = b.group_key
                  AND a.is_weak AND NOT b.is_weak),
@@ -254,12 +249,10 @@ UNION SELECT pair_w FROM sexes UNION SELECT pair_w FROM keys
 # (one cannot-link group, or a human must-not-link between them): neither joins
 CLASHES_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_name_joined AS
-WITH g AS (SELECT record_id, group_key FROM record_groups
-           UNION ALL SELECT record_id, group_key FROM _tmp_link_decision_groups),
-wg AS (SELECT DISTINCT j.w, j.c, g.group_key FROM _tmp_name_joined j
+WITH wg AS (SELECT DISTINCT j.w, j.c, g.group_key FROM _tmp_name_joined j
        JOIN _tmp_name_profiles p ON p.cluster = j.w
        JOIN _tmp_link_records r ON r.profile_id = p.profile_id
-       JOIN g ON g.record_id = r.record_id),
+       JOIN _tmp_link_groups g ON g.record_id = r.record_id),
 clash AS (SELECT DISTINCT a.w FROM wg a JOIN wg b
           ON a.c = b.c AND a.group_key = b.group_key AND a.w <> b.w)
 SELECT * FROM _tmp_name_joined WHERE w NOT IN (SELECT w FROM clash)
@@ -319,10 +312,11 @@ def attach_by_name(project: Project, con: duckdb.DuckDBPyConnection, pairs: pa.T
     con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_name_joins ({JOINS_COLUMNS})")
     if not config.weak_records.join_by_full_name:
         return 0
-    conflicts = CONFLICTS_SQL.format(
-        as_of=as_of.isoformat(), dates=record_dates_sql(con, project),
-        overlap_days=int(config.weak_records.stay_overlap_days))
-    con.execute(STAYS_SQL.format(dates=record_dates_sql(con, project)))
+    dates = record_dates_sql(con, project)
+    conflicts = CONFLICTS_SQL.format(as_of=as_of.isoformat(), dates=dates,
+                                     overlap_days=int(config.weak_records.stay_overlap_days))
+    con.execute(GROUPS_VIEW_SQL)
+    con.execute(STAYS_SQL.format(dates=dates))
     con.register("_tmp_name_pairs", pairs.select(
         ["record_id_l", "record_id_r", "match_weight", "address_agrees"]))
     try:

@@ -25,6 +25,15 @@ NO_DATE = int(np.iinfo(np.int32).min)
 GENERATIONS = ("JR", "SR")  # codes 1 and 2
 COLUMNS = ("record_id", *IDENTIFIER_KINDS, "dob", "generation", "latest_dob", "strong",
            "groups", "keys")
+# A strong record: a valid identifier, or a full forename, surname and trusted date of birth
+# (over the link stage's matching columns, as ``{p}.column``).
+STRONG_SQL = ("({p}.nhs_number IS NOT NULL OR {p}.upn IS NOT NULL OR {p}.ni_number IS NOT NULL "
+              "OR (NOT {p}.is_initial_only AND {p}.surname IS NOT NULL AND {p}.dob IS NOT NULL))")
+# Every cannot-link group a record is in: the feeds' (record_groups) and the human
+# must-not-link decisions of this run (_tmp_link_decision_groups).
+GROUPS_VIEW_SQL = ("CREATE OR REPLACE TEMP VIEW _tmp_link_groups AS "
+                   "SELECT record_id, group_key FROM record_groups UNION ALL "
+                   "SELECT record_id, group_key FROM _tmp_link_decision_groups")
 
 
 def _codes(values: pa.ChunkedArray | pa.Array) -> np.ndarray:

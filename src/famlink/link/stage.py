@@ -35,7 +35,7 @@ from famlink.link import model as splink_model
 from famlink.link.clusters import cluster_columns
 from famlink.link.decisions import current_decisions, project_state
 from famlink.link.name_only import attach_by_name, join_pairs
-from famlink.link.record_columns import RecordColumns
+from famlink.link.record_columns import GROUPS_VIEW_SQL, STRONG_SQL, RecordColumns
 from famlink.link.settings import MatchingConfig, Thresholds, load_matching
 from famlink.link.stable_ids import IdEvent, assign_cluster_ids, event_columns
 from famlink.pipeline import Progress, StageResult
@@ -83,8 +83,6 @@ PROFILES_SQL = ("SELECT * EXCLUDE (profile_id) FROM _tmp_link_records "
 # One clustering record per profile, carrying the constraints of all its records (the
 # columns of RecordColumns); a human must-not-link is one more cannot-link group.
 RECORDS_SQL = """
-WITH g AS (SELECT record_id, group_key FROM record_groups
-           UNION ALL SELECT record_id, group_key FROM _tmp_link_decision_groups)
 SELECT r.profile_id AS record_id, any_value(p.nhs_number) AS nhs_number,
        any_value(p.upn) AS upn, any_value(p.ni_number) AS ni_number,
        any_value(p.date_of_birth) AS dob, any_value(p.generation) AS generation,
@@ -99,7 +97,7 @@ SELECT r.profile_id AS record_id, any_value(p.nhs_number) AS nhs_number,
            'ni:' || any_value(r.ni_number), any_value(r.person_key)]],
            lambda k: k IS NOT NULL) AS keys
 FROM _tmp_link_records r JOIN person_records p USING (record_id)
-LEFT JOIN g USING (record_id)
+LEFT JOIN _tmp_link_groups g USING (record_id)
 GROUP BY r.profile_id ORDER BY r.profile_id
 """
 IDENTIFIER_AGREES = ("coalesce(l.nhs_number = r.nhs_number OR l.upn = r.upn OR l.ni_number = "
@@ -129,12 +127,10 @@ FORENAMES_DIFFER = f"""
     AND NOT contains(' ' || coalesce(l.middle_names, '') || ' ', ' ' || r.first_name || ' ')
     AND NOT ({IDENTIFIER_AGREES} AND coalesce(damerau_levenshtein(l.dob, r.dob) <= 1, true))
 """
-STRONG = ("({p}.nhs_number IS NOT NULL OR {p}.upn IS NOT NULL OR {p}.ni_number IS NOT NULL "
-          "OR (NOT {p}.is_initial_only AND {p}.surname IS NOT NULL AND {p}.dob IS NOT NULL))")
 PAIRS_SQL = f"""
 SELECT q.*, coalesce({FORENAMES_DIFFER}, false) AS forenames_differ,
        {ADDRESS_AGREES} AS address_agrees, {IDENTIFIER_AGREES} AS identifier_agrees,
-       {STRONG.format(p="l")} AND {STRONG.format(p="r")} AS both_strong
+       {STRONG_SQL.format(p="l")} AND {STRONG_SQL.format(p="r")} AS both_strong
 FROM _tmp_link_scored q
 JOIN _tmp_link_records l ON l.record_id = q.record_id_l
 JOIN _tmp_link_records r ON r.record_id = q.record_id_r
@@ -160,6 +156,7 @@ def _record_columns(con: duckdb.DuckDBPyConnection, must_not: list[tuple[str, st
     create_temp_table(con, "_tmp_link_decision_groups",
                       {"record_id": pa.array([k[0] for k in keys], pa.string()),
                        "group_key": pa.array([k[1] for k in keys], pa.string())})
+    con.execute(GROUPS_VIEW_SQL)
     return RecordColumns.from_arrow(arrow_table(
         con, touched.records_sql(RECORDS_SQL) if only_touched else RECORDS_SQL))
 
