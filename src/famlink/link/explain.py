@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
 from splink.internals.waterfall_chart import records_to_waterfall_data
 
 from famlink.engine import arrow_table, table_exists
@@ -58,19 +56,18 @@ def _person(con: duckdb.DuckDBPyConnection, record_id: str) -> str | None:
 
 
 def explain_pair(con: duckdb.DuckDBPyConnection, left: str, right: str) -> Explanation:
-    records = arrow_table(con, LINK_INPUT_SQL)
-    ids = set(records.column("record_id").to_pylist())
-    missing = [r for r in (left, right) if r not in ids]
+    found = arrow_table(con, f"SELECT * FROM ({LINK_INPUT_SQL}) WHERE record_id IN (?, ?)",
+                        [left, right])
+    rows = {r["record_id"]: r for r in found.to_pylist()}
+    missing = [r for r in (left, right) if r not in rows]
     if missing:
         raise FamlinkError(f"no person record {', '.join(map(repr, missing))}: record ids look "
                            "like <feed>:<source record id>, e.g. health_ed:ED000123")
     # the run scored profiles (identical records once), so its term frequencies are theirs
-    profiles = (arrow_table(con, f"SELECT * FROM ({LINK_INPUT_SQL}) WHERE record_id IN "
-                                 "(SELECT profile_id FROM link_profiles)")
-                if table_exists(con, "link_profiles") else records)
+    profiles = arrow_table(con, f"SELECT * FROM ({LINK_INPUT_SQL}) WHERE record_id IN "
+                                "(SELECT profile_id FROM link_profiles)"
+                           if table_exists(con, "link_profiles") else LINK_INPUT_SQL)
     linker = splink_model.make_linker(profiles, latest_model(con), explain=True)
-    wanted = pc.is_in(records.column("record_id"), value_set=pa.array([left, right]))
-    rows = {r["record_id"]: r for r in records.filter(wanted).to_pylist()}
     scored = linker.inference.score_pair(rows[left], rows[right]).as_record_list()[0]
     waterfall = records_to_waterfall_data([scored], linker._settings_obj, False)
     steps = [Step(str(w["column_name"]), str(w["label_for_charts"]), str(w["value_l"]),
