@@ -90,6 +90,12 @@ class Feed(Strict):
         "at the event date (liable parties, tenants, claimants): a child cannot be one of them")
     min_age_roles: list[str] = Field(
         default_factory=list, description="apply min_age only to rows with one of these roles")
+    max_age: int | None = Field(
+        None, ge=0, le=120, description="the people on this feed's rows (or on its rows with "
+        "one of max_age_roles) are at most this old at the event date (a child present at an "
+        "incident, a child's social care episode): an adult cannot be one of them")
+    max_age_roles: list[str] = Field(
+        default_factory=list, description="apply max_age only to rows with one of these roles")
     events_before_birth: bool = Field(
         False, description="rows may be about someone not yet born (unborn child protection "
         "plans); otherwise a person must be born by the event date")
@@ -100,9 +106,11 @@ class Feed(Strict):
                     "own name, so a client number is compared only within its feed")
     distinct_people_within: list[str] = Field(
         default_factory=list,
-        description="rows sharing any of these (a field, or 'file') are different people: "
-                    "cannot-link evidence for matching, e.g. [event_ref] for the people "
-                    "named on one incident, claim, tenancy or account")
+        description="rows sharing any of these (a field, 'file', or fields joined by '+': "
+                    "rows sharing all of them) are different people: cannot-link evidence "
+                    "for matching, e.g. [event_ref] for the people named on one incident, "
+                    "claim or account, [event_ref+event_type+event_date] for the household "
+                    "list of a tenancy whose later rows repeat its tenant")
     residence: Residence | None = Field(
         None, description="how long a row's address is evidence of living there")
     relationships: list[RelationshipRule] = Field(
@@ -123,10 +131,12 @@ class Feed(Strict):
 
     @model_validator(mode="after")
     def _distinct_fields_mapped(self) -> Feed:
-        for name in self.distinct_people_within:
-            if name != "file" and name not in self.columns:
-                raise ValueError(f"distinct_people_within: {name!r} is not a mapped field; "
-                                 "use a field from columns: or 'file'")
+        for entry in self.distinct_people_within:
+            for name in entry.split("+"):
+                if name != "file" and name not in self.columns:
+                    raise ValueError(f"distinct_people_within: {name!r} (in {entry!r}) is not "
+                                     "a mapped field; use fields from columns: or 'file', "
+                                     "joined by '+' for rows sharing all of them")
         return self
 
     @model_validator(mode="after")

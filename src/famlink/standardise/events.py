@@ -7,8 +7,10 @@ delivered), with the canonical event fields and the feed's own extra fields pack
 
 ``record_groups`` lists, for each person record, the groups it belongs to in which every
 member is a different person (``distinct_people_within`` in the feed mapping): the people on
-one incident, claim, tenancy or council tax account. Matching never puts two records of
-one group into one person.
+one incident, claim, tenancy or council tax account. An entry of several fields joined by
+``+`` groups the rows sharing all of them (a tenancy's household list is its rows with one
+tenancy reference, event and date; its later arrears rows name the tenant again). Matching
+never puts two records of one group into one person.
 """
 
 from __future__ import annotations
@@ -79,9 +81,11 @@ def record_groups_sql(project: Project, person_records: str,
               else "")
     parts = []
     for feed in project.feeds.values():
-        for field in feed.distinct_people_within:
-            key = "load_batch_id" if field == "file" else ident(field)
-            parts.append(f"SELECT DISTINCT record_id, {q(feed.name + ':' + field + ':')} || {key} "
-                         f"AS group_key FROM {raw_table(feed.name)} WHERE {key} IS NOT NULL "
+        for entry in feed.distinct_people_within:
+            fields = ["load_batch_id" if f == "file" else ident(f) for f in entry.split("+")]
+            key = " || '|' || ".join(f"CAST({f} AS VARCHAR)" for f in fields)
+            present = " AND ".join(f"{f} IS NOT NULL" for f in fields)
+            parts.append(f"SELECT DISTINCT record_id, {q(feed.name + ':' + entry + ':')} || "
+                         f"{key} AS group_key FROM {raw_table(feed.name)} WHERE {present} "
                          f"AND record_id IN (SELECT record_id FROM {person_records}){within}")
     return "\nUNION ALL\n".join(parts) if parts else None

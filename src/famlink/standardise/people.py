@@ -238,7 +238,7 @@ def person_records_sql(source: str, today: dt.date) -> str:
            s.address_norm, s.flat, s.house_number, s.house_name, s.street, s.address_tokens,
            s.person_ref, {PERSON_KEY_SQL} AS person_key,
            s.event_ref, s.event_type, s.event_date, s.role,
-           CAST(NULL AS DATE) AS latest_dob,
+           CAST(NULL AS DATE) AS latest_dob, CAST(NULL AS DATE) AS earliest_dob,
            coalesce(NULLIF(concat_ws(' ', s.first_name, s.middle_names, s.surname), ''),
                     s.full_name) AS orig_name,
            s.date_of_birth_raw AS orig_date_of_birth, s.nhs_number AS orig_nhs_number,

@@ -117,10 +117,11 @@ def _increment(project: Project, con: duckdb.DuckDBPyConnection, progress: Progr
 
 def _apply_min_ages(project: Project, con: duckdb.DuckDBPyConnection,
                     table: str = "person_records") -> None:
-    """latest_dob: the latest birth date possible for the person on a row.
+    """latest_dob and earliest_dob: the range of birth dates possible for the person on a row.
 
     Everyone is born by the date of an event about them (unless the feed allows unborn
-    people); on an adults' feed (``min_age``) they are that many years old by then.
+    people); on an adults' feed (``min_age``) they are that many years old by then; in a
+    child's role (``max_age``) no older than that.
     """
     born = [f.name for f in project.feeds.values() if not f.events_before_birth]
     con.execute(f"UPDATE {table} SET latest_dob = event_date WHERE event_date IS NOT "
@@ -133,6 +134,15 @@ def _apply_min_ages(project: Project, con: duckdb.DuckDBPyConnection,
         con.execute(f"UPDATE {table} SET latest_dob = CAST(event_date - INTERVAL "
                     f"{int(feed.min_age)} YEAR AS DATE) WHERE feed = ? AND event_date IS NOT "
                     f"NULL {role_filter}", [feed.name, *([roles] if roles else [])])
+    for feed in project.feeds.values():
+        if feed.max_age is None:
+            continue
+        roles = [r.strip().upper() for r in feed.max_age_roles]
+        role_filter = "AND upper(trim(role)) IN (SELECT unnest(?))" if roles else ""
+        con.execute(f"UPDATE {table} SET earliest_dob = CAST(event_date - INTERVAL "
+                    f"{int(feed.max_age) + 1} YEAR + INTERVAL 1 DAY AS DATE) WHERE feed = ? "
+                    f"AND event_date IS NOT NULL {role_filter}",
+                    [feed.name, *([roles] if roles else [])])
 
 
 def run_standardise(project: Project, con: duckdb.DuckDBPyConnection,

@@ -24,6 +24,8 @@ SPEC = {
     "reliability": 0.6,
     "min_age": 16,
     "min_age_roles": ["claimant", "partner"],
+    "max_age": 19,
+    "max_age_roles": ["dependant"],
     "distinct_people_within": ["event_ref"],
     "residence": {"start": "event_date", "end": "event_end_date"},
     "relationships": [

@@ -33,6 +33,7 @@ SPEC = {
     "reliability": 0.8,
     "min_age": 18,
     "min_age_roles": ["Lead Tenant", "Joint Tenant"],
+    "distinct_people_within": ["event_ref+event_type+event_date"],
     "residence": {"start": "x_tenancy_start", "end": "x_tenancy_end"},
     "relationships": [
         {"within": "event_ref", "roles": ["Lead Tenant", "Joint Tenant"],

@@ -39,6 +39,8 @@ SPEC = {
     "reliability": 0.4,
     "min_age": 10,
     "min_age_roles": ["SUSPECT", "OFFENDER"],
+    "max_age": 17,
+    "max_age_roles": ["CHILD PRESENT"],
     "distinct_people_within": ["event_ref"],
     "relationships": [
         {"within": "event_ref", "roles": ["VICTIM", "SUSPECT"], "relationship": "partner",

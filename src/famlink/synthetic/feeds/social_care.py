@@ -33,6 +33,8 @@ SPEC = {
     "record_id": "EpisodeID",
     "reliability": 0.7,
     "events_before_birth": True,
+    "max_age": 25,  # a child's episodes run on, as care leavers are supported, to 25
+    "max_age_roles": ["Child"],
     "relationships": [
         {"map": {"Mother": "parent", "Father": "parent", "Step-parent": "parent",
                  "Grandparent": None, "Sibling": "sibling", "Partner": "partner"},
