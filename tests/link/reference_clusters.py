@@ -11,9 +11,11 @@ Bare connected components over pairwise links merge two people as soon as one we
    human must-not-link), no two different valid identifiers of one kind, no dates of birth
    years apart (unless the groups share a key: an identifier with the forename's initial, so
    a mistyped or replaced date), no JR beside SR.
-3. Each weak record joins the one group it is best supported by, when that support is clear
-   of the next best by ``margin`` and nothing contradicts; weak records left over are then
-   merged with each other on the same rules.
+3. A weak record that has the name of two or more strong groups at its own address (equal
+   ``names`` keys), none of them its own and neither contradicting it, stays on its own.
+4. Each other weak record joins the one group it is best supported by, when that support is
+   clear of the next best by ``margin`` and nothing contradicts; weak records left over are
+   then merged with each other on the same rules.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Record:
     groups: tuple[str, ...] = ()
     latest_dob: dt.date | None = None  # born no later than this (an adult on an adults' feed)
     keys: tuple[str, ...] = ()  # identifier with initial: shared, dates of birth may differ
+    names: tuple[str, ...] = ()  # the name at a place
+    earliest_dob: dt.date | None = None  # born no earlier than this (a child's role)
 
 
 @dataclass
@@ -47,6 +51,7 @@ class _Group:
     has_strong: bool
     latest_dob: dt.date | None
     keys: set[str] = field(default_factory=set)
+    earliest_dob: dt.date | None = None
 
 
 def dobs_compatible(a: dt.date, b: dt.date, years: float = 2.0) -> bool:
@@ -73,7 +78,7 @@ class Clusterer:
         return _Group([i], {k: {v} for k, v in r.identifiers.items() if v},
                       {r.dob} if r.dob else set(),
                       {r.generation} if r.generation in ("JR", "SR") else set(), set(r.groups),
-                      r.strong, r.latest_dob, set(r.keys))
+                      r.strong, r.latest_dob, set(r.keys), r.earliest_dob)
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -95,6 +100,13 @@ class Clusterer:
             return True
         if _too_young(ga.dobs, gb.latest_dob) or _too_young(gb.dobs, ga.latest_dob):
             return True
+        for dobs, earliest in ((ga.dobs, gb.earliest_dob), (gb.dobs, ga.earliest_dob)):
+            if earliest is not None and dobs and all(d < earliest for d in dobs):
+                return True
+        for latest, earliest in ((ga.latest_dob, gb.earliest_dob),
+                                 (gb.latest_dob, ga.earliest_dob)):
+            if latest is not None and earliest is not None and earliest > latest:
+                return True
         if self.dob_years is None or not ga.keys.isdisjoint(gb.keys):
             return False
         return any(not dobs_compatible(x, y, self.dob_years) for x in ga.dobs for y in gb.dobs)
@@ -112,6 +124,7 @@ class Clusterer:
         ga.has_strong = ga.has_strong or gb.has_strong
         ga.keys |= gb.keys
         ga.latest_dob = min(filter(None, (ga.latest_dob, gb.latest_dob)), default=None)
+        ga.earliest_dob = max(filter(None, (ga.earliest_dob, gb.earliest_dob)), default=None)
         self.parent[b] = a
         return a
 
@@ -139,7 +152,26 @@ def _sorted(edges: Iterable[Edge]) -> list[Edge]:
     return sorted(edges, key=lambda e: (-e[0], e[1], e[2]))
 
 
-def _attach_weak(c: Clusterer, weak_edges: list[Edge], margin: float) -> list[Edge]:
+def _namesakes(c: Clusterer) -> set[int]:
+    """The weak records with the name, at their places, of two strong groups."""
+    strong_at: dict[str, set[int]] = {}
+    for j, s in enumerate(c.records):
+        if s.strong:
+            for key in s.names:
+                strong_at.setdefault(key, set()).add(c.find(j))
+    out = set()
+    for i, r in enumerate(c.records):
+        if r.strong:
+            continue
+        own = c.find(i)
+        groups = {g for key in r.names for g in strong_at.get(key, ())}
+        if len({g for g in groups if g != own and not c.conflict(own, g)}) >= 2:
+            out.add(i)
+    return out
+
+
+def _attach_weak(c: Clusterer, weak_edges: list[Edge], margin: float,
+                 alone: set[int]) -> list[Edge]:
     """Attach each weak record to its clearly best strong group; return edges left over."""
     best: dict[int, dict[int, float]] = {}
     leftover = []
@@ -153,6 +185,8 @@ def _attach_weak(c: Clusterer, weak_edges: list[Edge], margin: float) -> list[Ed
         support = best.setdefault(weak, {})
         support[root] = max(support.get(root, w), w)
     for weak in sorted(best, key=lambda k: c.records[k].record_id):
+        if weak in alone:
+            continue
         own = c.find(weak)
         ranked = sorted(((root, w) for root, w in best[weak].items()
                          if not c.conflict(own, c.find(root))),  # a child cannot be rival to
@@ -192,10 +226,11 @@ def cluster(records: list[Record], edges: Iterable[Edge], threshold: float,
             (strong_edges if strong == 2 else weak_edges).append(e)
     for _, left, right in strong_edges:
         c.try_merge(c.index[left], c.index[right])
-    for w, left, right in _attach_weak(c, weak_edges, margin):
-        a, b = c.find(c.index[left]), c.find(c.index[right])
-        if w < threshold:
+    alone = _namesakes(c)
+    for w, left, right in _attach_weak(c, weak_edges, margin, alone):
+        if w < threshold or c.index[left] in alone or c.index[right] in alone:
             continue
+        a, b = c.find(c.index[left]), c.find(c.index[right])
         if not (c.state[a].has_strong and c.state[b].has_strong):  # weak links never join
             c.try_merge(a, b)                                      # two strong groups
     return c.labels()

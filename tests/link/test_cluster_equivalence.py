@@ -42,7 +42,10 @@ def _random_case(seed: int) -> tuple[list[Record], list[tuple[float, str, str]],
               rng.random() < 0.3 else ()),
         rng.choice([None, None, dt.date(1995, 1, 1), dt.date(1970, 1, 1)]),
         tuple(rng.sample(["nhs:1|A", "nhs:2|A", "ni:1|B"], rng.randrange(3))
-              if rng.random() < 0.3 else ()))
+              if rng.random() < 0.3 else ()),
+        tuple(rng.sample(["F:JOHN SMITH@A1", "I:J SMITH@A1", "I:J SMITH@B2"], rng.randrange(3))
+              if rng.random() < 0.5 else ()),
+        rng.choice([None, None, None, dt.date(1989, 6, 1), dt.date(2005, 1, 1)]))
         for rid in ids]
     names = [*ids, "unknown"]
     edges = [(float(rng.choice([2, 4, 5, 6, 6, 8, 9.5, 12])), rng.choice(names),
@@ -92,11 +95,12 @@ def _reference_labels(con: duckdb.DuckDBPyConnection, config, must, must_not) ->
         extra.setdefault(right, []).append(f"decision:{i}")
     stage._record_columns(con, [])  # leaves no decision groups in the records' SQL
     records = []
-    for rid, nhs, upn, ni, dob, gen, latest, strong, groups, keys in \
+    for rid, nhs, upn, ni, dob, gen, latest, earliest, strong, groups, keys, names in \
             con.execute(stage.RECORDS_SQL).fetchall():
         ids = {k: v for k, v in zip(KINDS, (nhs, upn, ni), strict=True) if v}
         records.append(ref.Record(rid, bool(strong), ids, dob, gen,
-                                  (*groups, *extra.get(rid, [])), latest, tuple(keys)))
+                                  (*groups, *extra.get(rid, [])), latest, tuple(keys),
+                                  tuple(names), earliest))
     pairs = arrow_table(con, "SELECT * FROM match_pairs")
     t = config.thresholds
     usable = pairs.filter(stage._clusterable(pairs, t, config.constraints.forenames_must_agree))

@@ -112,3 +112,42 @@ def test_a_shared_identifier_does_not_lift_the_other_constraints():
     recs = [strong("a", dob=D(1950, 9, 9), keys=("crm:1|AMY",), groups=("tax:acc1",)),
             strong("b", dob=D(1923, 11, 10), keys=("crm:1|AMY",), groups=("tax:acc1",))]
     assert cluster(recs, [(20, "a", "b")], threshold=5) == {"a": "a", "b": "b"}
+
+
+def test_a_weak_record_with_the_name_of_two_people_at_its_address_stays_alone():
+    # DAVID FOX, victim (no date of birth) at 43 Fox Lane, where David Fox (1983, known to
+    # health by postcode only) and his son David Fox (2019) both live
+    at_home = ("F:DAVID FOX@d:43|NB9 7AA", "F:DAVID FOX@p:NB9 7AA")
+    recs = [strong("dad", dob=D(1983, 1, 18), names=("F:DAVID FOX@p:NB9 7AA",
+                                                    "F:DAVID FOX@o:NB9 7AA")),
+            strong("boy", dob=D(2019, 9, 28), names=at_home),
+            weak("victim", names=("F:DAVID FOX@d:43|NB9 7AA", "F:DAVID FOX@o:NB9 7AA"))]
+    edges = [(12, "boy", "victim"), (7, "dad", "victim")]
+    labels = cluster(recs, edges, threshold=6, margin=3)
+    assert labels["victim"] == "victim"
+    # one David Fox at the address: the record joins him as before
+    recs[0] = strong("dad", dob=D(1983, 1, 18), names=("F:DAVID FOX@p:NB1 1AA",))
+    assert cluster(recs, edges, threshold=6, margin=3)["victim"] == "boy"
+
+
+def test_a_namesake_the_record_contradicts_is_no_rival_at_the_address():
+    # the council tax payer (an adult) cannot be the boy: his father's record is no doubt
+    names = ("F:DAVID FOX@d:43|NB9 7AA",)
+    recs = [strong("dad", dob=D(1983, 1, 18), names=names),
+            strong("boy", dob=D(2019, 9, 28), names=names),
+            weak("ctax", latest_dob=D(2004, 1, 1), names=names)]
+    labels = cluster(recs, [(12, "boy", "ctax"), (9, "dad", "ctax")], threshold=6, margin=3)
+    assert labels["ctax"] == labels["dad"]
+
+
+def test_a_record_in_a_child_role_never_joins_an_adult():
+    # MARTIN WELLS, a child present at an incident in 2024 (born after 2006-05-01)
+    child_role = dict(earliest_dob=D(2006, 5, 2))
+    recs = [strong("dad", dob=D(1979, 2, 3)), weak("present", **child_role)]
+    assert cluster(recs, [(14, "dad", "present")], threshold=6)["present"] == "present"
+    recs = [strong("boy", dob=D(2011, 2, 3)), weak("present", **child_role)]
+    assert cluster(recs, [(14, "boy", "present")], threshold=6)["present"] == "boy"
+    # nor a record that must be an adult's (a liability from 2015: born by 1997)
+    recs = [weak("ctax", latest_dob=D(1997, 1, 1)), weak("present", **child_role)]
+    labels = cluster(recs, [(14, "ctax", "present")], threshold=6)
+    assert labels["ctax"] != labels["present"]

@@ -22,7 +22,8 @@ RECORD_COLUMNS = {"record_id": "VARCHAR", "profile_id": "VARCHAR", "first_name":
                   "upn": "VARCHAR", "ni_number": "VARCHAR", "dwelling": "VARCHAR",
                   "generation": "VARCHAR", "sex": "VARCHAR", "person_key": "VARCHAR"}
 FEEDS = {"council_tax": {"min_age": 18, "residence": {"end": "event_end_date"}},
-         "housing": {"residence": {"end": "event_end_date"}}, "health": {}, "police": {}}
+         "housing": {"residence": {"end": "event_end_date"}}, "health": {},
+         "police": {"max_age": 17}}
 
 
 def _feeds() -> dict[str, Feed]:
@@ -58,13 +59,16 @@ class Linked:
         start_date = dt.date.fromisoformat(start) if start else None
         latest = (start_date.replace(year=start_date.year - 18)
                   if start_date and self.project.feeds[feed].min_age else None)
+        earliest = (start_date.replace(year=start_date.year - 18) + dt.timedelta(days=1)
+                    if start_date and self.project.feeds[feed].max_age else None)
         self.records.append({
             "record_id": rid, "profile_id": rid, "cluster": cluster, "feed": feed,
             "first_name": first, "first_name_canon": first, "surname": surname,
             "is_initial_only": len(first) == 1, "dob": dob, "nhs_number": nhs,
             "dwelling": dwelling, "generation": generation, "sex": sex,
             "person_key": person_key, "start": start_date,
-            "end": dt.date.fromisoformat(end) if end else None, "latest_dob": latest})
+            "end": dt.date.fromisoformat(end) if end else None, "latest_dob": latest,
+            "earliest_dob": earliest})
         return rid
 
     def co_liable(self, old: str, rid: str, cluster: str) -> str:
@@ -86,7 +90,7 @@ class Linked:
         con.execute("CREATE OR REPLACE TEMP TABLE _tmp_link_labels (profile_id VARCHAR, "
                     "cluster VARCHAR)")
         con.execute("CREATE OR REPLACE TABLE person_records (record_id VARCHAR, "
-                    "date_of_birth DATE, latest_dob DATE)")
+                    "date_of_birth DATE, latest_dob DATE, earliest_dob DATE)")
         for feed in FEEDS:
             con.execute(f"CREATE OR REPLACE TABLE raw_{feed} (record_id VARCHAR, "
                         "event_date DATE, event_end_date DATE)")
@@ -99,8 +103,8 @@ class Linked:
                          r["sex"], r["person_key"]])
             con.execute("INSERT INTO _tmp_link_labels VALUES (?, ?)",
                         [r["profile_id"], r["cluster"]])
-            con.execute("INSERT INTO person_records VALUES (?, ?, ?)",
-                        [r["record_id"], r["dob"], r["latest_dob"]])
+            con.execute("INSERT INTO person_records VALUES (?, ?, ?, ?)",
+                        [r["record_id"], r["dob"], r["latest_dob"], r["earliest_dob"]])
             con.execute(f"INSERT INTO raw_{r['feed']} VALUES (?, ?, ?)",
                         [r["record_id"], r["start"], r["end"]])
         con.execute("CREATE OR REPLACE TABLE record_groups (record_id VARCHAR, "
@@ -238,6 +242,15 @@ def test_a_person_too_young_for_the_liability_is_not_its_payer(linked):
     old = linked.record("council_tax:9", "council_tax:9", "SHAUN WILSON", dwelling="U4",
                         start="2019-01-01", end="2021-01-01")  # he was 14
     assert linked.run()[old] == old
+
+
+def test_a_child_present_at_an_incident_is_not_the_adult_of_that_name(linked):
+    linked.record("health:1", "health:1", "SHAUN WILSON", dob="1980-03-01", dwelling="U17")
+    child = linked.record("police:9", "police:9", "SHAUN WILSON", dwelling="U4",
+                          start="2022-05-01")  # a child present: born after 2004-05-01
+    assert linked.run()[child] == child
+    linked.records[0]["dob"] = "2012-03-01"  # the boy himself: no contradiction
+    assert linked.run()[child] == "health:1"
 
 
 def test_junior_and_senior_never_join(linked):

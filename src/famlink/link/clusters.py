@@ -7,12 +7,17 @@ Bare connected components over pairwise links merge two people as soon as one we
 2. Strong records (a valid identifier, or a full forename, surname and trusted date of birth)
    are merged best pair first, and only when the two groups do not contradict each other:
    no shared cannot-link group (the people on one incident, claim, tenancy or account, or a
-   human must-not-link), no two different valid identifiers of one kind, no dates of birth
+   human must-not-link), no two different valid identifiers of one kind, no date of birth
+   outside what a record's role allows (an adults' feed, a child's role), no dates of birth
    years apart (unless the groups share a key: an identifier with the forename's initial, so
    a mistyped or replaced date), no JR beside SR.
-3. Each weak record joins the one group it is best supported by, when that support is clear
-   of the next best by ``margin`` and nothing contradicts; weak records left over are then
-   merged with each other on the same rules.
+3. A weak record that has the name of two or more of the resulting strong groups at its own
+   address (the same forename and surname, or the same initial and surname, at its postcode
+   or dwelling), neither of which it contradicts, stays on its own: a father and son of one
+   name at one home, or twins with one initial. Its pairs cannot say which of them it is.
+4. Each other weak record joins the one group it is best supported by, when that support is
+   clear of the next best by ``margin`` and nothing contradicts; weak records left over are
+   then merged with each other on the same rules.
 
 Memory grows with the records that take part in a pair, not with all records: the records
 are columns (:class:`RecordColumns`: identifiers, cannot-link groups and generations as
@@ -49,20 +54,22 @@ class Record:
     groups: tuple[str, ...] = ()
     latest_dob: dt.date | None = None  # born no later than this (an adult on an adults' feed)
     keys: tuple[str, ...] = ()  # identifier with initial: shared, dates of birth may differ
+    names: tuple[str, ...] = ()  # the name at a place: equal keys, namesakes at one address
+    earliest_dob: dt.date | None = None  # born no earlier than this (in a child's role)
 
 
 class _Group:
     """What a group of records holds between them (codes and day numbers)."""
 
-    __slots__ = ("dobs", "generations", "groups", "has_strong", "identifiers", "keys",
-                 "latest_dob", "size")
+    __slots__ = ("dobs", "earliest_dob", "generations", "groups", "has_strong", "identifiers",
+                 "keys", "latest_dob", "size")
 
     def __init__(self, size: int, identifiers: dict[int, set[int]], dobs: set[int],
                  generations: set[int], groups: set[int], has_strong: bool,
-                 latest_dob: int | None, keys: set[int]):
+                 latest_dob: int | None, keys: set[int], earliest_dob: int | None = None):
         self.size, self.identifiers, self.dobs = size, identifiers, dobs
         self.generations, self.groups, self.has_strong = generations, groups, has_strong
-        self.latest_dob, self.keys = latest_dob, keys
+        self.latest_dob, self.keys, self.earliest_dob = latest_dob, keys, earliest_dob
 
 
 def dobs_compatible(a: dt.date, b: dt.date, years: float = 2.0) -> bool:
@@ -83,6 +90,17 @@ def _too_young(dobs: set[int], latest: int | None) -> bool:
     return latest is not None and bool(dobs) and max(dobs) > latest
 
 
+def _too_old(dobs: set[int], earliest: int | None) -> bool:
+    """Every date of birth of the group before ``earliest`` (one mistyped date among
+    several is no proof)."""
+    return earliest is not None and bool(dobs) and max(dobs) < earliest
+
+
+def _born_between(latest: int | None, earliest: int | None) -> bool:
+    """False when no birth date can satisfy both bounds."""
+    return latest is None or earliest is None or earliest <= latest
+
+
 def _memory(values: np.ndarray) -> memoryview:
     return np.ascontiguousarray(values).data
 
@@ -100,6 +118,7 @@ class Clusterer:
         self._record, self._strong = view(active), view(cols.strong)
         self._identifiers = [view(codes) for codes in cols.identifiers]
         self._dob, self._latest = view(cols.dob), view(cols.latest_dob)
+        self._earliest = view(cols.earliest_dob)
         self._generation = view(cols.generation)
         self._offsets, self._groups = view(cols.group_offsets), view(cols.group_codes)
         self._key_offsets, self._keys = view(cols.key_offsets), view(cols.key_codes)
@@ -109,15 +128,20 @@ class Clusterer:
         return np.searchsorted(self.active, records)
 
     def _single(self, i: int) -> _Group:
-        r = self._record[i]
+        return self.record_view(self._record[i])
+
+    def record_view(self, r: int) -> _Group:
+        """The state of record index ``r`` on its own."""
         identifiers = {k: {codes[r]} for k, codes in enumerate(self._identifiers)
                        if codes[r] >= 0}
         dob, latest, gen = self._dob[r], self._latest[r], self._generation[r]
+        earliest = self._earliest[r]
         return _Group(1, identifiers, {dob} if dob != NO_DATE else set(),
                       {gen} if gen else set(),
                       set(self._groups[self._offsets[r]:self._offsets[r + 1]]),
                       bool(self._strong[r]), latest if latest != NO_DATE else None,
-                      set(self._keys[self._key_offsets[r]:self._key_offsets[r + 1]]))
+                      set(self._keys[self._key_offsets[r]:self._key_offsets[r + 1]]),
+                      earliest if earliest != NO_DATE else None)
 
     def view(self, root: int) -> _Group:
         group = self.state.get(root)
@@ -135,7 +159,9 @@ class Clusterer:
         return i
 
     def conflict(self, a: int, b: int) -> bool:
-        ga, gb = self.view(a), self.view(b)
+        return self.contradicts(self.view(a), self.view(b))
+
+    def contradicts(self, ga: _Group, gb: _Group) -> bool:
         small, large = (ga.groups, gb.groups) if len(ga.groups) < len(gb.groups) else \
             (gb.groups, ga.groups)
         if any(g in large for g in small):
@@ -147,6 +173,10 @@ class Clusterer:
         if len(ga.generations | gb.generations) > 1:
             return True
         if _too_young(ga.dobs, gb.latest_dob) or _too_young(gb.dobs, ga.latest_dob):
+            return True
+        if _too_old(ga.dobs, gb.earliest_dob) or _too_old(gb.dobs, ga.earliest_dob) or \
+                not _born_between(ga.latest_dob, gb.earliest_dob) or \
+                not _born_between(gb.latest_dob, ga.earliest_dob):
             return True
         if self.dob_years is None or not ga.keys.isdisjoint(gb.keys):
             return False
@@ -167,6 +197,8 @@ class Clusterer:
         ga.has_strong = ga.has_strong or gb.has_strong
         latest = [d for d in (ga.latest_dob, gb.latest_dob) if d is not None]
         ga.latest_dob = min(latest) if latest else None
+        earliest = [d for d in (ga.earliest_dob, gb.earliest_dob) if d is not None]
+        ga.earliest_dob = max(earliest) if earliest else None
         self.state[a] = ga
         self.state.pop(b, None)
         self.parent[b] = a
@@ -202,10 +234,67 @@ def _chunks(*columns: np.ndarray) -> Iterator[tuple[list, ...]]:
         yield tuple(c[start:start + _CHUNK].tolist() for c in columns)
 
 
+def _is_active(active: np.ndarray, records: np.ndarray) -> np.ndarray:
+    pos = np.minimum(np.searchsorted(active, records), max(len(active) - 1, 0))
+    return active[pos] == records if len(active) else np.zeros(len(records), bool)
+
+
+def _namesakes(c: Clusterer) -> set[int]:
+    """Positions (in ``active``) of the weak records that share a name at one of their
+    places (``names`` codes) with two or more strong groups (a group of records, or a
+    strong record in no pair) that they do not contradict."""
+    cols, active = c.cols, c.active
+    if not len(cols.name_codes) or not len(active):
+        return set()
+    owner = np.repeat(np.arange(len(cols.ids), dtype=np.int64), np.diff(cols.name_offsets))
+    codes = cols.name_codes.astype(np.int64)
+    strong = cols.strong[owner]
+    weak = ~strong & _is_active(active, owner)
+    keep = strong & np.isin(codes, np.unique(codes[weak]))
+    s_codes, s_owner = codes[keep], owner[keep]
+    if not len(s_codes):
+        return set()
+    in_pairs = _is_active(active, s_owner)
+    group = len(active) + s_owner  # a strong record in no pair is a group of its own
+    group[in_pairs] = [c.find(i) for i in c.local(s_owner[in_pairs]).tolist()]
+    span = int(group.max()) + 1
+    pairs = np.unique(s_codes * span + group)
+    pair_code, pair_group = pairs // span, pairs % span
+    named, counts = np.unique(pair_code, return_counts=True)
+    # a weak record is asked about when its codes name two groups or more, counted with
+    # repeats (the same group at two of its places is settled below)
+    w_owner, w_codes = owner[weak], codes[weak]
+    at = np.searchsorted(named, w_codes)
+    found = (at < len(named)) & (named[np.minimum(at, len(named) - 1)] == w_codes)
+    w_owner, w_codes, n = w_owner[found], w_codes[found], counts[at[found]]
+    records, inverse = np.unique(w_owner, return_inverse=True)
+    total = np.bincount(inverse, weights=n, minlength=len(records))
+    asked = np.isin(w_owner, records[total >= 2])
+    if not asked.any():
+        return set()
+    groups_of: dict[int, list[int]] = {}
+    wanted = np.isin(pair_code, w_codes[asked])
+    for code, g in zip(pair_code[wanted].tolist(), pair_group[wanted].tolist(), strict=True):
+        groups_of.setdefault(code, []).append(g)
+    places: dict[int, set[int]] = {}
+    for r, code in zip(w_owner[asked].tolist(), w_codes[asked].tolist(), strict=True):
+        places.setdefault(r, set()).update(groups_of[code])
+    out: set[int] = set()
+    for r, groups in places.items():
+        pos = int(c.local(np.array([r]))[0])
+        root = c.find(pos)
+        own = c.view(root)
+        rivals = {g for g in groups if g != root and not c.contradicts(
+            own, c.view(g) if g < len(active) else c.record_view(g - len(active)))}
+        if len(rivals) >= 2:
+            out.add(pos)
+    return out
+
+
 def _attach_weak(c: Clusterer, weight: np.ndarray, left: np.ndarray, right: np.ndarray,
-                 margin: float) -> np.ndarray:
-    """Attach each weak record to its clearly best strong group; return a mask of the edges
-    left over (both records weak)."""
+                 margin: float, alone: set[int]) -> np.ndarray:
+    """Attach each weak record (but those ``alone``) to its clearly best strong group;
+    return a mask of the edges left over (both records weak)."""
     strong = c.cols.strong[c.active]
     leftover = strong[left] == strong[right]
     mixed = ~leftover
@@ -218,6 +307,8 @@ def _attach_weak(c: Clusterer, weight: np.ndarray, left: np.ndarray, right: np.n
             support[root] = max(support.get(root, w), w)
     rank = c.cols.rank[c.active]
     for weak in sorted(best, key=lambda k: rank[k]):
+        if weak in alone:
+            continue
         own = c.find(weak)
         ranked = sorted(((root, w) for root, w in best[weak].items()
                          if not c.conflict(own, c.find(root))),  # a child cannot be rival to
@@ -273,12 +364,13 @@ def cluster_columns(cols: RecordColumns, weight: np.ndarray, left: np.ndarray,
             c.try_merge(i, j)
     weak = ~both
     weight, left, right = weight[weak], left[weak], right[weak]
-    leftover = _attach_weak(c, weight, left, right, margin)
+    alone = _namesakes(c)
+    leftover = _attach_weak(c, weight, left, right, margin, alone)
     for ws, ls, rs in _chunks(weight[leftover], left[leftover], right[leftover]):
         for w, i, j in zip(ws, ls, rs, strict=True):
-            a, b = c.find(i), c.find(j)
-            if w < threshold:
+            if w < threshold or i in alone or j in alone:
                 continue
+            a, b = c.find(i), c.find(j)
             if not (c.has_strong(a) and c.has_strong(b)):  # weak links never join
                 c.try_merge(a, b)                          # two strong groups
     return c.labels()

@@ -24,11 +24,12 @@ another in the next.
 After the clustering, a cluster with no strong record joins that person unless something
 makes it doubtful: another person agrees with it on the address at ``weak_link`` (the usual
 attachment was refused as ambiguous), they share a cannot-link group or a human
-must-not-link, the person is too young for the record's feed, one is JR and the other SR,
-their sexes differ, they carry different person numbers of one numbering (``person_ref``),
-or the record's stay (a liability, a tenancy) at one address overlaps the person's stay at
-another by more than ``weak_records.stay_overlap_days`` (nobody pays council tax on two
-homes for years; a liability left open for a few months after a move is common).
+must-not-link, the person is too young for the record's feed or too old for its role (a
+child present at an incident), one is JR and the other SR, their sexes differ, they carry
+different person numbers of one numbering (``person_ref``), or the record's stay (a
+liability, a tenancy) at one address overlaps the person's stay at another by more than
+``weak_records.stay_overlap_days`` (nobody pays council tax on two homes for years; a
+liability left open for a few months after a move is common).
 
 The joins are written to the warehouse table ``name_only_joins`` with the reason, and the
 pair behind each (the record and the person's record with the same name) is scored with the
@@ -205,7 +206,7 @@ CREATE OR REPLACE TEMP TABLE _tmp_name_members AS
 WITH sides AS (SELECT w AS pair_w, w AS cluster, true AS is_weak FROM _tmp_name_chosen
                UNION ALL SELECT w, c, false FROM _tmp_name_chosen)
 SELECT s.pair_w, s.is_weak, r.record_id, r.dwelling, r.generation, r.sex, r.person_key,
-       pr.date_of_birth, pr.latest_dob
+       pr.date_of_birth, pr.latest_dob, pr.earliest_dob
 FROM sides s
 JOIN _tmp_name_profiles p ON p.cluster = s.cluster
 JOIN _tmp_link_records r ON r.profile_id = p.profile_id
@@ -219,7 +220,13 @@ shared_group AS (SELECT DISTINCT a.pair_w FROM grouped a JOIN grouped b
                  AND a.is_weak AND NOT b.is_weak),
 too_young AS (SELECT a.pair_w FROM _tmp_name_members a JOIN _tmp_name_members b
               ON a.pair_w = b.pair_w AND a.is_weak <> b.is_weak
-              WHERE b.date_of_birth > a.latest_dob GROUP BY a.pair_w),
+              WHERE b.date_of_birth > a.latest_dob OR b.earliest_dob > a.latest_dob
+                 OR b.latest_dob < a.earliest_dob
+              GROUP BY a.pair_w),
+too_old AS (SELECT a.pair_w FROM _tmp_name_members a JOIN _tmp_name_members b
+            ON a.pair_w = b.pair_w AND a.is_weak <> b.is_weak
+            WHERE a.earliest_dob IS NOT NULL AND b.date_of_birth IS NOT NULL
+            GROUP BY a.pair_w, a.record_id HAVING max(b.date_of_birth) < min(a.earliest_dob)),
 generations AS (SELECT pair_w FROM _tmp_name_members WHERE generation IS NOT NULL
                 GROUP BY pair_w HAVING count(DISTINCT generation) > 1),
 stays AS (SELECT m.pair_w, m.is_weak, m.dwelling, d.start_date,
@@ -241,7 +248,8 @@ keys AS (SELECT pair_w, split_part(person_key, ':', 1) AS numbering FROM _tmp_na
          HAVING bool_or(is_weak) AND bool_or(NOT is_weak)
             AND NOT list_has_any(list(DISTINCT person_key) FILTER (WHERE is_weak),
                                  list(DISTINCT person_key) FILTER (WHERE NOT is_weak)))
-SELECT pair_w FROM shared_group UNION SELECT pair_w FROM too_young
+SELECT pair_w FROM shared_group UNION SELECT pair_w FROM too_young UNION
+SELECT pair_w FROM too_old
 UNION SELECT pair_w FROM generations UNION SELECT pair_w FROM overlapping
 UNION SELECT pair_w FROM sexes UNION SELECT pair_w FROM keys
 """

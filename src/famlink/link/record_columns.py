@@ -3,7 +3,9 @@
 Identifiers and cannot-link groups are integer codes (equal codes: equal values), dates are
 day numbers since 1970-01-01 (``NO_DATE`` when unknown), generations 0 (none), 1 (JR) or
 2 (SR), and each record's groups a slice ``group_codes[group_offsets[i]:group_offsets[i+1]]``
-(its keys, identifiers with the forename's initial, likewise in ``key_codes``).
+(its keys, identifiers with the forename's initial, likewise in ``key_codes``; its names at
+places, the forename and surname or the initial and surname at a postcode or a dwelling,
+in ``name_codes``).
 ``rank`` orders the records by record id, which is how ties are broken and clusters named.
 """
 
@@ -23,12 +25,37 @@ if TYPE_CHECKING:
 IDENTIFIER_KINDS = ("nhs_number", "upn", "ni_number")
 NO_DATE = int(np.iinfo(np.int32).min)
 GENERATIONS = ("JR", "SR")  # codes 1 and 2
-COLUMNS = ("record_id", *IDENTIFIER_KINDS, "dob", "generation", "latest_dob", "strong",
-           "groups", "keys")
+COLUMNS = ("record_id", *IDENTIFIER_KINDS, "dob", "generation", "latest_dob", "earliest_dob",
+           "strong", "groups", "keys", "names")
 # A strong record: a valid identifier, or a full forename, surname and trusted date of birth
 # (over the link stage's matching columns, as ``{p}.column``).
 STRONG_SQL = ("({p}.nhs_number IS NOT NULL OR {p}.upn IS NOT NULL OR {p}.ni_number IS NOT NULL "
               "OR (NOT {p}.is_initial_only AND {p}.surname IS NOT NULL AND {p}.dob IS NOT NULL))")
+# A profile's names at places, for the namesakes check of the clustering (link/clusters.py):
+# over one profile's rows of _tmp_link_records (r), as an aggregate. The name is the canonical
+# forename and surname, or (where the profile is strong, or a weak one with a date of birth:
+# twins who share an initial; a husband and wife who do are told apart by their pairs' other
+# comparisons) the initial and surname. A strong profile is at its dwelling and its postcode,
+# and "only" at its postcode when it has no dwelling; a weak profile with a dwelling looks for
+# namesakes at that dwelling and for those known only by its postcode, one without a dwelling
+# for anyone at its postcode.
+_STRONG_R = f"bool_or({STRONG_SQL.format(p='r')})"
+_FULL_NAME = ("CASE WHEN NOT coalesce(any_value(r.is_initial_only), true) THEN 'F:' || "
+              "any_value(r.first_name_canon) || ' ' || any_value(r.surname) END")
+_INITIAL = (f"CASE WHEN {_STRONG_R} OR (any_value(r.is_initial_only) AND "
+            "any_value(r.dob) IS NOT NULL) THEN 'I:' || any_value(r.first_initial) || ' ' || "
+            "any_value(r.surname) END")
+_PLACES = {
+    "": ("'@d:' || any_value(r.dwelling)", "'@p:' || any_value(r.postcode)",
+         "CASE WHEN any_value(r.dwelling) IS NULL THEN '@o:' || any_value(r.postcode) END"),
+    "NOT ": ("'@d:' || any_value(r.dwelling)",
+             "CASE WHEN any_value(r.dwelling) IS NULL THEN '@p:' || any_value(r.postcode) "
+             "ELSE '@o:' || any_value(r.postcode) END"),
+}
+NAMES_SQL = "list_filter([{}], lambda k: k IS NOT NULL)".format(", ".join(
+    f"CASE WHEN {negate}{_STRONG_R} THEN {name} || {place} END"
+    for negate, places in _PLACES.items() for place in places
+    for name in (_FULL_NAME, _INITIAL)))
 # Every cannot-link group a record is in: the feeds' (record_groups) and the human
 # must-not-link decisions of this run (_tmp_link_decision_groups).
 GROUPS_VIEW_SQL = ("CREATE OR REPLACE TEMP VIEW _tmp_link_groups AS "
@@ -68,11 +95,14 @@ class RecordColumns:
     identifiers: tuple[np.ndarray, ...]  # int32 codes, one array per identifier kind
     dob: np.ndarray  # int32 days
     latest_dob: np.ndarray  # int32 days: born no later than this
+    earliest_dob: np.ndarray  # int32 days: born no earlier than this (a child's role)
     generation: np.ndarray  # int8
     group_offsets: np.ndarray  # int64, n + 1
     group_codes: np.ndarray  # int32
     key_offsets: np.ndarray  # int64, n + 1
     key_codes: np.ndarray  # int32
+    name_offsets: np.ndarray  # int64, n + 1
+    name_codes: np.ndarray  # int32
 
     @classmethod
     def from_arrow(cls, table: pa.Table,
@@ -87,14 +117,20 @@ class RecordColumns:
         keys = (table.column("keys") if "keys" in table.column_names else
                 pa.array([[]] * len(ids), pa.list_(pa.string())))
         key_offsets, key_codes = _lists(keys)
+        names = (table.column("names") if "names" in table.column_names else
+                 pa.array([[]] * len(ids), pa.list_(pa.string())))
+        name_offsets, name_codes = _lists(names)
         return cls(
             ids=ids, rank=rank,
             strong=np.asarray(table.column("strong").fill_null(False).to_numpy(), bool),
             identifiers=tuple(_codes(table.column(k)) for k in identifier_kinds),
             dob=_days(table.column("dob")), latest_dob=_days(table.column("latest_dob")),
+            earliest_dob=(_days(table.column("earliest_dob")) if "earliest_dob" in
+                          table.column_names else np.full(len(ids), NO_DATE, np.int32)),
             generation=np.asarray(generation.to_numpy(), np.int8) + 1,
             group_offsets=group_offsets, group_codes=group_codes,
-            key_offsets=key_offsets, key_codes=key_codes)
+            key_offsets=key_offsets, key_codes=key_codes,
+            name_offsets=name_offsets, name_codes=name_codes)
 
     @classmethod
     def from_records(cls, records: Sequence[Record]) -> RecordColumns:
@@ -107,9 +143,11 @@ class RecordColumns:
             "dob": pa.array([r.dob for r in records], pa.date32()),
             "generation": pa.array([r.generation for r in records], pa.string()),
             "latest_dob": pa.array([r.latest_dob for r in records], pa.date32()),
+            "earliest_dob": pa.array([r.earliest_dob for r in records], pa.date32()),
             "strong": pa.array([bool(r.strong) for r in records], pa.bool_()),
             "groups": pa.array([list(r.groups) for r in records], pa.list_(pa.string())),
             "keys": pa.array([list(r.keys) for r in records], pa.list_(pa.string())),
+            "names": pa.array([list(r.names) for r in records], pa.list_(pa.string())),
         }
         return cls.from_arrow(pa.table(columns), kinds)
 

@@ -35,7 +35,12 @@ from famlink.link import model as splink_model
 from famlink.link.clusters import cluster_columns
 from famlink.link.decisions import current_decisions, project_state
 from famlink.link.name_only import attach_by_name, join_pairs
-from famlink.link.record_columns import GROUPS_VIEW_SQL, STRONG_SQL, RecordColumns
+from famlink.link.record_columns import (
+    GROUPS_VIEW_SQL,
+    NAMES_SQL,
+    STRONG_SQL,
+    RecordColumns,
+)
 from famlink.link.settings import MatchingConfig, Thresholds, load_matching
 from famlink.link.stable_ids import IdEvent, assign_cluster_ids, event_columns
 from famlink.pipeline import Progress, StageResult
@@ -63,15 +68,17 @@ PROFILE_COLUMNS = (
     "is_initial_only", "surname", "surname_metaphone", "surname_all", "dob", "sex", "postcode",
     "postcode_outward", "postcode_sector", "uprn", "house_number", "address_norm", "dwelling",
     "nhs_number", "upn", "ni_number", "person_key", "generation")
-# Identical records collapse into one profile, except a second identical record in one
-# cannot-link group (two "MR J SMITH" on one council tax account are two people).
+# Identical records collapse into one profile, except a second identical weak record in one
+# cannot-link group (two "MR J SMITH" on one council tax account are two people; two rows
+# with the same name, date of birth and address on one tenancy's same-day events are one
+# person's row twice).
 LINK_RECORDS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE _tmp_link_records AS
 WITH input AS ({LINK_INPUT_SQL}),
 ranked AS (
-    SELECT g.record_id, row_number() OVER (
+    SELECT g.record_id, CASE WHEN {STRONG_SQL.format(p="i")} THEN 0 ELSE row_number() OVER (
         PARTITION BY g.group_key, {", ".join("i." + c for c in PROFILE_COLUMNS)}
-        ORDER BY g.record_id) - 1 AS n
+        ORDER BY g.record_id) - 1 END AS n
     FROM record_groups g JOIN input i USING (record_id)),
 repeats AS (SELECT record_id, max(n) AS repeat_in_group FROM ranked GROUP BY record_id)
 SELECT i.*, min(i.record_id) OVER (PARTITION BY {", ".join("i." + c for c in PROFILE_COLUMNS)},
@@ -86,7 +93,7 @@ RECORDS_SQL = """
 SELECT r.profile_id AS record_id, any_value(p.nhs_number) AS nhs_number,
        any_value(p.upn) AS upn, any_value(p.ni_number) AS ni_number,
        any_value(p.date_of_birth) AS dob, any_value(p.generation) AS generation,
-       min(p.latest_dob) AS latest_dob,
+       min(p.latest_dob) AS latest_dob, max(p.earliest_dob) AS earliest_dob,
        bool_or(p.nhs_number IS NOT NULL OR p.upn IS NOT NULL OR p.ni_number IS NOT NULL OR
                (NOT coalesce(p.is_initial_only, true) AND p.surname IS NOT NULL
                 AND p.date_of_birth IS NOT NULL)) AS strong,
@@ -95,11 +102,12 @@ SELECT r.profile_id AS record_id, any_value(p.nhs_number) AS nhs_number,
        list_filter([f || '|' || any_value(r.first_initial) FOR f IN [
            'nhs:' || any_value(r.nhs_number), 'upn:' || any_value(r.upn),
            'ni:' || any_value(r.ni_number), any_value(r.person_key)]],
-           lambda k: k IS NOT NULL) AS keys
+           lambda k: k IS NOT NULL) AS keys,
+       {NAMES_SQL} AS names
 FROM _tmp_link_records r JOIN person_records p USING (record_id)
 LEFT JOIN _tmp_link_groups g USING (record_id)
 GROUP BY r.profile_id ORDER BY r.profile_id
-"""
+""".replace("{NAMES_SQL}", NAMES_SQL)
 IDENTIFIER_AGREES = ("coalesce(l.nhs_number = r.nhs_number OR l.upn = r.upn OR l.ni_number = "
                      "r.ni_number OR l.person_key = r.person_key, false)")
 # The same dwelling, postcode, or house number and nearly the same address text (a typo in

@@ -18,6 +18,9 @@ had in the last run (``link_profiles.cluster``):
 - the profiles of the last run's joins by name (``name_only_joins``), whose pairs were added
   to ``match_pairs`` after that run's clustering.
 
+A weak profile and a strong one with its name at its address count as connected, as if by a
+pair: whether the weak one may join anyone depends on that namesake's group.
+
 A component without a seed has the same profiles, pairs and constraints as in the last run,
 so the same clusters. When the standardising changed (``standardise_state``), or the last
 run left no clusters behind, every profile is clustered again.
@@ -32,7 +35,19 @@ import pyarrow.compute as pc
 
 from famlink.engine import arrow_table, create_temp_table, scalar, table_columns, table_exists
 from famlink.link.incremental import BATCHES_TABLE, STATE_TABLE
+from famlink.link.record_columns import NAMES_SQL, STRONG_SQL
 from famlink.link.settings import Thresholds
+
+# Weak and strong profiles that share a name at a place: whether the weak one may join a
+# person depends on the namesake's group too (link/clusters.py), so for the touched parts
+# the two are connected as if by a pair.
+NAMESAKE_LINKS_SQL = f"""
+WITH named AS (SELECT profile_id, strong, unnest(names) AS code FROM (
+    SELECT r.profile_id, bool_or({STRONG_SQL.format(p="r")}) AS strong, {NAMES_SQL} AS names
+    FROM _tmp_link_records r GROUP BY r.profile_id))
+SELECT DISTINCT w.profile_id AS record_id_l, s.profile_id AS record_id_r
+FROM named w JOIN named s ON s.code = w.code AND s.strong AND NOT w.strong
+"""
 
 SEEDS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE _tmp_link_seeds AS
@@ -98,10 +113,13 @@ def touched_profiles(con: duckdb.DuckDBPyConnection, edges: pa.Table,
                       ).column(0).combine_chunks()
     seeds = arrow_table(con, "SELECT profile_id FROM _tmp_link_seeds").column(0)
     index = lambda values: pc.index_in(values, value_set=ids)  # noqa: E731
+    namesakes = arrow_table(con, NAMESAKE_LINKS_SQL)
     left = pa.concat_arrays([index(edges.column("record_id_l")).combine_chunks(),
-                             index(pa.array([m[0] for m in must], pa.string()))])
+                             index(pa.array([m[0] for m in must], pa.string())),
+                             index(namesakes.column("record_id_l")).combine_chunks()])
     right = pa.concat_arrays([index(edges.column("record_id_r")).combine_chunks(),
-                              index(pa.array([m[1] for m in must], pa.string()))])
+                              index(pa.array([m[1] for m in must], pa.string())),
+                              index(namesakes.column("record_id_r")).combine_chunks()])
     both = pc.and_(pc.is_valid(left), pc.is_valid(right))
     mask = touched_mask(len(ids), np.asarray(left.filter(both).to_numpy(), np.int64),
                         np.asarray(right.filter(both).to_numpy(), np.int64),
