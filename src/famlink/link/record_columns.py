@@ -32,30 +32,36 @@ COLUMNS = ("record_id", *IDENTIFIER_KINDS, "dob", "generation", "latest_dob", "e
 STRONG_SQL = ("({p}.nhs_number IS NOT NULL OR {p}.upn IS NOT NULL OR {p}.ni_number IS NOT NULL "
               "OR (NOT {p}.is_initial_only AND {p}.surname IS NOT NULL AND {p}.dob IS NOT NULL))")
 # A profile's names at places, for the namesakes check of the clustering (link/clusters.py):
-# over one profile's rows of _tmp_link_records (r), as an aggregate. The name is the canonical
+# from one row standing for the profile (its records share these columns). The name is the canonical
 # forename and surname, or (where the profile is strong, or a weak one with a date of birth:
 # twins who share an initial; a husband and wife who do are told apart by their pairs' other
 # comparisons) the initial and surname. A strong profile is at its dwelling and its postcode,
 # and "only" at its postcode when it has no dwelling; a weak profile with a dwelling looks for
 # namesakes at that dwelling and for those known only by its postcode, one without a dwelling
 # for anyone at its postcode.
-_STRONG_R = f"bool_or({STRONG_SQL.format(p='r')})"
-_FULL_NAME = ("CASE WHEN NOT coalesce(any_value(r.is_initial_only), true) THEN 'F:' || "
-              "any_value(r.first_name_canon) || ' ' || any_value(r.surname) END")
-_INITIAL = (f"CASE WHEN {_STRONG_R} OR (any_value(r.is_initial_only) AND "
-            "any_value(r.dob) IS NOT NULL) THEN 'I:' || any_value(r.first_initial) || ' ' || "
-            "any_value(r.surname) END")
 _PLACES = {
-    "": ("'@d:' || any_value(r.dwelling)", "'@p:' || any_value(r.postcode)",
-         "CASE WHEN any_value(r.dwelling) IS NULL THEN '@o:' || any_value(r.postcode) END"),
-    "NOT ": ("'@d:' || any_value(r.dwelling)",
-             "CASE WHEN any_value(r.dwelling) IS NULL THEN '@p:' || any_value(r.postcode) "
-             "ELSE '@o:' || any_value(r.postcode) END"),
+    "strong": ("'@d:' || {p}.dwelling", "'@p:' || {p}.postcode",
+               "CASE WHEN {p}.dwelling IS NULL THEN '@o:' || {p}.postcode END"),
+    "weak": ("'@d:' || {p}.dwelling",
+             "CASE WHEN {p}.dwelling IS NULL THEN '@p:' || {p}.postcode "
+             "ELSE '@o:' || {p}.postcode END"),
 }
-NAMES_SQL = "list_filter([{}], lambda k: k IS NOT NULL)".format(", ".join(
-    f"CASE WHEN {negate}{_STRONG_R} THEN {name} || {place} END"
-    for negate, places in _PLACES.items() for place in places
-    for name in (_FULL_NAME, _INITIAL)))
+
+
+def names_sql(p: str, strong: str) -> str:
+    """The names-at-places list of one profile's row ``p`` (columns first_name_canon,
+    surname, first_initial, is_initial_only, dob, postcode, dwelling), ``strong`` the
+    expression saying whether the profile is strong."""
+    full = f"CASE WHEN NOT {p}.is_initial_only THEN 'F:' || {p}.first_name_canon || ' ' || " \
+           f"{p}.surname END"
+    initial = f"CASE WHEN {strong} OR ({p}.is_initial_only AND {p}.dob IS NOT NULL) THEN " \
+              f"'I:' || {p}.first_initial || ' ' || {p}.surname END"
+    items = [f"CASE WHEN {'' if kind == 'strong' else 'NOT '}{strong} THEN {name} || "
+             f"{place.format(p=p)} END"
+             for kind, places in _PLACES.items() for place in places for name in (full, initial)]
+    return f"list_filter([{', '.join(items)}], lambda k: k IS NOT NULL)"
+
+
 # Every cannot-link group a record is in: the feeds' (record_groups) and the human
 # must-not-link decisions of this run (_tmp_link_decision_groups).
 GROUPS_VIEW_SQL = ("CREATE OR REPLACE TEMP VIEW _tmp_link_groups AS "

@@ -37,9 +37,9 @@ from famlink.link.decisions import current_decisions, project_state
 from famlink.link.name_only import attach_by_name, join_pairs
 from famlink.link.record_columns import (
     GROUPS_VIEW_SQL,
-    NAMES_SQL,
     STRONG_SQL,
     RecordColumns,
+    names_sql,
 )
 from famlink.link.settings import MatchingConfig, Thresholds, load_matching
 from famlink.link.stable_ids import IdEvent, assign_cluster_ids, event_columns
@@ -90,6 +90,10 @@ PROFILES_SQL = ("SELECT * EXCLUDE (profile_id) FROM _tmp_link_records "
 # One clustering record per profile, carrying the constraints of all its records (the
 # columns of RecordColumns); a human must-not-link is one more cannot-link group.
 RECORDS_SQL = """
+SELECT * EXCLUDE (first_name_canon, surname, first_initial, is_initial_only, link_dob, postcode,
+                  dwelling),
+       {NAMES} AS names
+FROM (
 SELECT r.profile_id AS record_id, any_value(p.nhs_number) AS nhs_number,
        any_value(p.upn) AS upn, any_value(p.ni_number) AS ni_number,
        any_value(p.date_of_birth) AS dob, any_value(p.generation) AS generation,
@@ -103,11 +107,14 @@ SELECT r.profile_id AS record_id, any_value(p.nhs_number) AS nhs_number,
            'nhs:' || any_value(r.nhs_number), 'upn:' || any_value(r.upn),
            'ni:' || any_value(r.ni_number), any_value(r.person_key)]],
            lambda k: k IS NOT NULL) AS keys,
-       {NAMES_SQL} AS names
+       any_value(r.first_name_canon) AS first_name_canon, any_value(r.surname) AS surname,
+       any_value(r.first_initial) AS first_initial,
+       any_value(r.is_initial_only) AS is_initial_only, any_value(r.dob) AS link_dob,
+       any_value(r.postcode) AS postcode, any_value(r.dwelling) AS dwelling
 FROM _tmp_link_records r JOIN person_records p USING (record_id)
 LEFT JOIN _tmp_link_groups g USING (record_id)
-GROUP BY r.profile_id ORDER BY r.profile_id
-""".replace("{NAMES_SQL}", NAMES_SQL)
+GROUP BY r.profile_id) rec ORDER BY record_id
+""".replace("{NAMES}", names_sql("rec", "rec.strong").replace("rec.dob", "rec.link_dob"))
 IDENTIFIER_AGREES = ("coalesce(l.nhs_number = r.nhs_number OR l.upn = r.upn OR l.ni_number = "
                      "r.ni_number OR l.person_key = r.person_key, false)")
 # The same dwelling, postcode, or house number and nearly the same address text (a typo in

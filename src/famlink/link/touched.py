@@ -35,16 +35,17 @@ import pyarrow.compute as pc
 
 from famlink.engine import arrow_table, create_temp_table, scalar, table_columns, table_exists
 from famlink.link.incremental import BATCHES_TABLE, STATE_TABLE
-from famlink.link.record_columns import NAMES_SQL, STRONG_SQL
+from famlink.link.record_columns import STRONG_SQL, names_sql
 from famlink.link.settings import Thresholds
 
 # Weak and strong profiles that share a name at a place: whether the weak one may join a
 # person depends on the namesake's group too (link/clusters.py), so for the touched parts
 # the two are connected as if by a pair.
 NAMESAKE_LINKS_SQL = f"""
-WITH named AS (SELECT profile_id, strong, unnest(names) AS code FROM (
-    SELECT r.profile_id, bool_or({STRONG_SQL.format(p="r")}) AS strong, {NAMES_SQL} AS names
-    FROM _tmp_link_records r GROUP BY r.profile_id))
+WITH named AS (
+    SELECT profile_id, {STRONG_SQL.format(p="r")} AS strong,
+           unnest({names_sql("r", STRONG_SQL.format(p="r"))}) AS code
+    FROM _tmp_link_records r WHERE record_id = profile_id)
 SELECT DISTINCT w.profile_id AS record_id_l, s.profile_id AS record_id_r
 FROM named w JOIN named s ON s.code = w.code AND s.strong AND NOT w.strong
 """
