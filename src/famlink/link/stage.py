@@ -60,15 +60,18 @@ SELECT record_id, first_name, middle_names, first_name_canon, first_name_metapho
             WHEN postcode IS NOT NULL AND coalesce(house_number, house_name) IS NOT NULL
             THEN concat_ws('|', coalesce(flat, ''), coalesce(house_number, house_name),
                            postcode) END AS dwelling,
-       nhs_number, upn, ni_number, person_key, generation
+       nhs_number, upn, ni_number, person_key, generation,
+       earliest_dob IS NOT NULL AS child_role
 FROM person_records
 """
 PROFILE_COLUMNS = (
     "first_name", "middle_names", "first_name_canon", "first_name_metaphone", "first_initial",
     "is_initial_only", "surname", "surname_metaphone", "surname_all", "dob", "sex", "postcode",
     "postcode_outward", "postcode_sector", "uprn", "house_number", "address_norm", "dwelling",
-    "nhs_number", "upn", "ni_number", "person_key", "generation")
-# Identical records collapse into one profile, except a second identical weak record in one
+    "nhs_number", "upn", "ni_number", "person_key", "generation", "child_role")
+# Identical records collapse into one profile (a record in a child's role, max_age, never with
+# one that is not: a boy present at an incident and his father of one name, neither with a
+# date of birth, at one address), except a second identical weak record in one
 # cannot-link group (two "MR J SMITH" on one council tax account are two people; two rows
 # with the same name, date of birth and address on one tenancy's same-day events are one
 # person's row twice).
