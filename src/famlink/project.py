@@ -109,8 +109,9 @@ class Feed(Strict):
         description="rows sharing any of these (a field, 'file', or fields joined by '+': "
                     "rows sharing all of them) are different people: cannot-link evidence "
                     "for matching, e.g. [event_ref] for the people named on one incident, "
-                    "claim or account, [event_ref+event_type+event_date] for the household "
-                    "list of a tenancy whose later rows repeat its tenant")
+                    "claim or account, [event_ref+x_listed] for the people listed on a "
+                    "tenancy (x_listed mapped only on its household rows) whose later rows "
+                    "repeat its tenant; a row with any of the fields empty is in no group")
     residence: Residence | None = Field(
         None, description="how long a row's address is evidence of living there")
     relationships: list[RelationshipRule] = Field(

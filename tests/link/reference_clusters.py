@@ -87,7 +87,9 @@ class Clusterer:
         return i
 
     def conflict(self, a: int, b: int) -> bool:
-        ga, gb = self.state[a], self.state[b]
+        return self.contradicts(self.state[a], self.state[b])
+
+    def contradicts(self, ga: _Group, gb: _Group) -> bool:
         small, large = (ga.groups, gb.groups) if len(ga.groups) < len(gb.groups) else \
             (gb.groups, ga.groups)
         if any(g in large for g in small):
@@ -153,19 +155,23 @@ def _sorted(edges: Iterable[Edge]) -> list[Edge]:
 
 
 def _namesakes(c: Clusterer) -> set[int]:
-    """The weak records with the name, at their places, of two strong groups."""
-    strong_at: dict[str, set[int]] = {}
+    """The weak records with the name, at their places, of two people: two strong groups,
+    or one and a weak record that cannot be its person."""
+    at: dict[str, set[int]] = {}
     for j, s in enumerate(c.records):
-        if s.strong:
-            for key in s.names:
-                strong_at.setdefault(key, set()).add(c.find(j))
+        for key in s.names:
+            at.setdefault(key, set()).add(c.find(j) if s.strong else -1 - j)
     out = set()
     for i, r in enumerate(c.records):
         if r.strong:
             continue
         own = c.find(i)
-        groups = {g for key in r.names for g in strong_at.get(key, ())}
-        if len({g for g in groups if g != own and not c.conflict(own, g)}) >= 2:
+        found = {g for key in r.names for g in at.get(key, ())} - {own, -1 - i}
+        rivals = [g for g in found if g >= 0 and not c.conflict(own, g)]
+        others = [Clusterer._single(c.records[-1 - g], -1 - g) for g in found if g < 0]
+        others = [o for o in others if not c.contradicts(c.state[own], o)]
+        if len(rivals) >= 2 or (len(rivals) == 1 and any(
+                c.contradicts(o, c.state[rivals[0]]) for o in others)):
             out.add(i)
     return out
 

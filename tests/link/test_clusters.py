@@ -151,3 +151,21 @@ def test_a_record_in_a_child_role_never_joins_an_adult():
     recs = [weak("ctax", latest_dob=D(1997, 1, 1)), weak("present", **child_role)]
     labels = cluster(recs, [(14, "ctax", "present")], threshold=6)
     assert labels["ctax"] != labels["present"]
+
+
+def test_a_weak_record_that_cannot_be_the_person_makes_a_second_namesake():
+    # CHRIS BLAKE, victim (no date of birth) at 40 Thistle Avenue, where the boy Christopher
+    # Blake (2006) lives and his father is known there only by a council tax record (SR,
+    # liable since 2015: born by 1997); the father's strong records are elsewhere
+    at = ("F:CHRISTOPHER BLAKE@d:40|NB3 6AT",)
+    recs = [strong("boy", dob=D(2006, 6, 27), names=at),
+            strong("dad", dob=D(1982, 2, 2), names=("F:CHRISTOPHER BLAKE@d:13|NB9 1BN",)),
+            weak("ctax", generation="SR", latest_dob=D(1997, 1, 1), names=at),
+            weak("victim", names=at)]
+    edges = [(12, "boy", "victim"), (6, "dad", "victim"), (9, "dad", "ctax")]
+    labels = cluster(recs, edges, threshold=6, margin=3)
+    assert labels["victim"] == "victim"
+    assert labels["ctax"] == labels["dad"]
+    # without the father's record there, the victim joins the boy
+    recs[2] = weak("ctax", generation="SR", latest_dob=D(1997, 1, 1))
+    assert cluster(recs, edges, threshold=6, margin=3)["victim"] == "boy"

@@ -55,12 +55,12 @@ def test_touched_components_cluster_as_everything_does(seed: int) -> None:
     links = [(index[a], index[b]) for _, a, b in edges if a in index and b in index]
     links += [(index[a], index[b]) for a, b in params["must_link"]
               if a in index and b in index]
-    strong_at: dict[str, list[int]] = {}  # namesakes: connected as by a pair
+    named_at: dict[str, list[int]] = {}  # namesakes: connected as by a pair
     for i, r in enumerate(records):
-        for code in r.names if r.strong else ():
-            strong_at.setdefault(code, []).append(i)
+        for code in r.names:
+            named_at.setdefault(code, []).append(i)
     links += [(i, j) for i, r in enumerate(records) if not r.strong
-              for code in r.names for j in strong_at.get(code, ())]
+              for code in r.names for j in named_at[code] if j != i]
     seeds = np.array(rng.sample(range(len(ids)), rng.randrange(1, 4)), np.int64)
     mask = touched_mask(len(ids), np.array([x for x, _ in links], np.int64),
                         np.array([y for _, y in links], np.int64), seeds)

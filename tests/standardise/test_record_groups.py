@@ -24,6 +24,7 @@ columns:
   event_date: {from: Date}
   first_name: {from: Forename}
   surname: {from: Surname}
+  x_listed: {from: Event, map: {tenancy: yes}, map_unknown: "null"}
 distinct_people_within: [%s]
 """
 ROWS = """Line,Tenancy,Event,Date,Forename,Surname
@@ -63,6 +64,12 @@ def test_rows_sharing_every_field_of_a_joined_entry_are_different_people(tmp_pat
     assert sorted(map(sorted, groups.values())) == [["1", "2", "3"], ["4"], ["5"], ["6"]]
     # the two Paul Clarks on one household list (a father and son) are two people; the
     # arrears rows naming the tenant again are no evidence against her being one person
+
+
+def test_a_row_with_a_field_of_the_entry_empty_is_in_no_group(tmp_path):
+    # x_listed is mapped on the tenancy's household rows only
+    groups = _groups(tmp_path, "event_ref+x_listed")
+    assert sorted(map(sorted, groups.values())) == [["1", "2", "3"], ["6"]]
 
 
 def test_one_field_groups_every_row_of_the_tenancy(tmp_path):

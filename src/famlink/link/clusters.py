@@ -11,10 +11,12 @@ Bare connected components over pairwise links merge two people as soon as one we
    outside what a record's role allows (an adults' feed, a child's role), no dates of birth
    years apart (unless the groups share a key: an identifier with the forename's initial, so
    a mistyped or replaced date), no JR beside SR.
-3. A weak record that has the name of two or more of the resulting strong groups at its own
-   address (the same forename and surname, or the same initial and surname, at its postcode
-   or dwelling), neither of which it contradicts, stays on its own: a father and son of one
-   name at one home, or twins with one initial. Its pairs cannot say which of them it is.
+3. A weak record that has the name of two people at its own address (the same forename and
+   surname, or the same initial and surname, at its postcode or dwelling), neither of which
+   it contradicts, stays on its own: a father and son of one name at one home, or twins with
+   one initial. Its pairs cannot say which of them it is. The two are two of the resulting
+   strong groups, or one of them and a weak record that cannot be that group's person (a
+   council tax payer's record beside a boy's, SR beside JR).
 4. Each other weak record joins the one group it is best supported by, when that support is
    clear of the next best by ``margin`` and nothing contradicts; weak records left over are
    then merged with each other on the same rules.
@@ -241,40 +243,43 @@ def _is_active(active: np.ndarray, records: np.ndarray) -> np.ndarray:
 
 def _namesakes(c: Clusterer) -> set[int]:
     """Positions (in ``active``) of the weak records that share a name at one of their
-    places (``names`` codes) with two or more strong groups (a group of records, or a
-    strong record in no pair) that they do not contradict."""
+    places (``names`` codes) with two people they do not contradict: two strong groups (a
+    group of records, or a strong record in no pair), or one strong group and a weak record
+    that cannot be that group's person (an adults' record beside a child, SR beside JR)."""
     cols, active = c.cols, c.active
-    if not len(cols.name_codes) or not len(active):
+    n_active = len(active)
+    if not len(cols.name_codes) or not n_active:
         return set()
     owner = np.repeat(np.arange(len(cols.ids), dtype=np.int64), np.diff(cols.name_offsets))
     codes = cols.name_codes.astype(np.int64)
-    strong = cols.strong[owner]
-    weak = ~strong & _is_active(active, owner)
-    keep = strong & np.isin(codes, np.unique(codes[weak]))
-    s_codes, s_owner = codes[keep], owner[keep]
-    if not len(s_codes):
-        return set()
-    in_pairs = _is_active(active, s_owner)
-    group = len(active) + s_owner  # a strong record in no pair is a group of its own
-    group[in_pairs] = [c.find(i) for i in c.local(s_owner[in_pairs]).tolist()]
-    span = int(group.max()) + 1
-    pairs = np.unique(s_codes * span + group)
-    pair_code, pair_group = pairs // span, pairs % span
-    named, counts = np.unique(pair_code, return_counts=True)
-    # a weak record is asked about when its codes name two groups or more, counted with
-    # repeats (the same group at two of its places is settled below)
+    weak = ~cols.strong[owner] & _is_active(active, owner)
+    keep = np.isin(codes, np.unique(codes[weak]))
+    k_codes, k_owner = codes[keep], owner[keep]
+    k_strong = cols.strong[k_owner]
+    in_pairs = k_strong & _is_active(active, k_owner)
+    group = n_active + k_owner  # a strong record in no pair, or a weak record: its own group
+    group[in_pairs] = [c.find(i) for i in c.local(k_owner[in_pairs]).tolist()]
+    span = n_active + len(cols.ids)
+    entries = np.unique(k_codes * span + group)
+    e_code, e_group = entries // span, entries % span
+    e_strong = (e_group < n_active) | cols.strong[np.maximum(e_group - n_active, 0)]
+    named, first = np.unique(e_code, return_index=True)
+    n_strong = np.add.reduceat(e_strong.astype(np.int64), first)
+    n_all = np.diff(np.append(first, len(e_code)))
+    # a weak record is asked about when its codes name a strong group and two groups or
+    # more besides itself, counted with repeats (settled below)
     w_owner, w_codes = owner[weak], codes[weak]
     at = np.searchsorted(named, w_codes)
-    found = (at < len(named)) & (named[np.minimum(at, len(named) - 1)] == w_codes)
-    w_owner, w_codes, n = w_owner[found], w_codes[found], counts[at[found]]
+    w_strong, w_all = n_strong[at], n_all[at] - 1
     records, inverse = np.unique(w_owner, return_inverse=True)
-    total = np.bincount(inverse, weights=n, minlength=len(records))
-    asked = np.isin(w_owner, records[total >= 2])
+    asked_records = records[(np.bincount(inverse, weights=w_strong) >= 1)
+                            & (np.bincount(inverse, weights=w_all) >= 2)]
+    asked = np.isin(w_owner, asked_records)
     if not asked.any():
         return set()
     groups_of: dict[int, list[int]] = {}
-    wanted = np.isin(pair_code, w_codes[asked])
-    for code, g in zip(pair_code[wanted].tolist(), pair_group[wanted].tolist(), strict=True):
+    wanted = np.isin(e_code, w_codes[asked])
+    for code, g in zip(e_code[wanted].tolist(), e_group[wanted].tolist(), strict=True):
         groups_of.setdefault(code, []).append(g)
     places: dict[int, set[int]] = {}
     for r, code in zip(w_owner[asked].tolist(), w_codes[asked].tolist(), strict=True):
@@ -284,9 +289,15 @@ def _namesakes(c: Clusterer) -> set[int]:
         pos = int(c.local(np.array([r]))[0])
         root = c.find(pos)
         own = c.view(root)
-        rivals = {g for g in groups if g != root and not c.contradicts(
-            own, c.view(g) if g < len(active) else c.record_view(g - len(active)))}
-        if len(rivals) >= 2:
+        rivals, others = [], []
+        for g in groups:
+            if g == root or g == n_active + r:
+                continue
+            view = c.view(g) if g < n_active else c.record_view(g - n_active)
+            if not c.contradicts(own, view):
+                (rivals if view.has_strong else others).append(view)
+        if len(rivals) >= 2 or (len(rivals) == 1 and any(
+                c.contradicts(other, rivals[0]) for other in others)):
             out.add(pos)
     return out
 

@@ -18,8 +18,8 @@ had in the last run (``link_profiles.cluster``):
 - the profiles of the last run's joins by name (``name_only_joins``), whose pairs were added
   to ``match_pairs`` after that run's clustering.
 
-A weak profile and a strong one with its name at its address count as connected, as if by a
-pair: whether the weak one may join anyone depends on that namesake's group.
+A weak profile and any other with its name at its address count as connected, as if by a
+pair: whether the weak one may join anyone depends on its namesakes.
 
 A component without a seed has the same profiles, pairs and constraints as in the last run,
 so the same clusters. When the standardising changed (``standardise_state``), or the last
@@ -38,16 +38,16 @@ from famlink.link.incremental import BATCHES_TABLE, STATE_TABLE
 from famlink.link.record_columns import STRONG_SQL, names_sql
 from famlink.link.settings import Thresholds
 
-# Weak and strong profiles that share a name at a place: whether the weak one may join a
-# person depends on the namesake's group too (link/clusters.py), so for the touched parts
-# the two are connected as if by a pair.
+# A weak profile and any other that shares a name at a place with it: whether the weak one
+# may join a person depends on its namesakes too (link/clusters.py), so for the touched parts
+# they are connected as if by a pair.
 NAMESAKE_LINKS_SQL = f"""
 WITH named AS (
     SELECT profile_id, {STRONG_SQL.format(p="r")} AS strong,
            unnest({names_sql("r", STRONG_SQL.format(p="r"))}) AS code
     FROM _tmp_link_records r WHERE record_id = profile_id)
 SELECT DISTINCT w.profile_id AS record_id_l, s.profile_id AS record_id_r
-FROM named w JOIN named s ON s.code = w.code AND s.strong AND NOT w.strong
+FROM named w JOIN named s ON s.code = w.code AND NOT w.strong AND s.profile_id <> w.profile_id
 """
 
 SEEDS_SQL = f"""

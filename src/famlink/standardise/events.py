@@ -8,9 +8,10 @@ delivered), with the canonical event fields and the feed's own extra fields pack
 ``record_groups`` lists, for each person record, the groups it belongs to in which every
 member is a different person (``distinct_people_within`` in the feed mapping): the people on
 one incident, claim, tenancy or council tax account. An entry of several fields joined by
-``+`` groups the rows sharing all of them (a tenancy's household list is its rows with one
-tenancy reference, event and date; its later arrears rows name the tenant again). Matching
-never puts two records of one group into one person.
+``+`` groups the rows sharing all of them, a row with any of them empty being in none (the
+people listed on a tenancy: its tenancy reference with a field mapped on its household rows
+only, as its later arrears rows name the tenant again). Matching never puts two records of
+one group into one person.
 """
 
 from __future__ import annotations

@@ -33,7 +33,9 @@ SPEC = {
     "reliability": 0.8,
     "min_age": 18,
     "min_age_roles": ["Lead Tenant", "Joint Tenant"],
-    "distinct_people_within": ["event_ref+event_type+event_date"],
+    # the people listed on a tenancy are different people; its later rows (arrears, notices)
+    # name the tenant again, so only the tenancy rows count
+    "distinct_people_within": ["event_ref+x_household_list"],
     "residence": {"start": "x_tenancy_start", "end": "x_tenancy_end"},
     "relationships": [
         {"within": "event_ref", "roles": ["Lead Tenant", "Joint Tenant"],
@@ -58,6 +60,7 @@ SPEC = {
         "event_type": {"from": "Event", "map": dict(EVENTS), "required": True,
                        "map_unknown": "quarantine"},
         "category": {"from": "Event"},
+        "x_household_list": {"from": "Event", "map": {"TENANCY": "yes"}, "map_unknown": "null"},
         "event_date": {"from": "Event Date", "parse": "date", "required": True},
         "amount": {"from": "Arrears Balance", "parse": "decimal"},
     },
