@@ -24,7 +24,7 @@ columns:
   event_date: {from: Date}
   first_name: {from: Forename}
   surname: {from: Surname}
-  x_listed: {from: Event, map: {tenancy: yes}, map_unknown: "null"}
+  x_listed: {from: Event, map: {tenancy: listed}, map_unknown: "null"}
 distinct_people_within: [%s]
 """
 ROWS = """Line,Tenancy,Event,Date,Forename,Surname

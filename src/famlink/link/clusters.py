@@ -289,7 +289,8 @@ def _namesakes(c: Clusterer) -> set[int]:
         pos = int(c.local(np.array([r]))[0])
         root = c.find(pos)
         own = c.view(root)
-        rivals, others = [], []
+        rivals: list[_Group] = []
+        others: list[_Group] = []
         for g in groups:
             if g == root or g == n_active + r:
                 continue

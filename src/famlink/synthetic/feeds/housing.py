@@ -60,7 +60,7 @@ SPEC = {
         "event_type": {"from": "Event", "map": dict(EVENTS), "required": True,
                        "map_unknown": "quarantine"},
         "category": {"from": "Event"},
-        "x_household_list": {"from": "Event", "map": {"TENANCY": "yes"}, "map_unknown": "null"},
+        "x_household_list": {"from": "Event", "map": {"TENANCY": "listed"}, "map_unknown": "null"},
         "event_date": {"from": "Event Date", "parse": "date", "required": True},
         "amount": {"from": "Arrears Balance", "parse": "decimal"},
     },
