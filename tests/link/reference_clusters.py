@@ -171,7 +171,8 @@ def _namesakes(c: Clusterer) -> set[int]:
         others = [Clusterer._single(c.records[-1 - g], -1 - g) for g in found if g < 0]
         others = [o for o in others if not c.contradicts(c.state[own], o)]
         if len(rivals) >= 2 or (len(rivals) == 1 and any(
-                c.contradicts(o, c.state[rivals[0]]) for o in others)):
+                c.contradicts(o, c.state[rivals[0]])
+                or o.generations - c.state[rivals[0]].generations for o in others)):
             out.add(i)
     return out
 

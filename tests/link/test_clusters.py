@@ -169,3 +169,22 @@ def test_a_weak_record_that_cannot_be_the_person_makes_a_second_namesake():
     # without the father's record there, the victim joins the boy
     recs[2] = weak("ctax", generation="SR", latest_dob=D(1997, 1, 1))
     assert cluster(recs, edges, threshold=6, margin=3)["victim"] == "boy"
+
+
+def test_a_senior_marked_at_the_address_makes_a_second_namesake():
+    # LEE HARRIS SR on a council tax record at the home of Lee Harris (no mark): an unmarked
+    # record of the name there may be the senior's or the junior's
+    at = ("F:LEE HARRIS@d:48|NB4 7AB",)
+    recs = [strong("lee", dob=D(1988, 2, 28), names=at),
+            weak("ctax", generation="SR", names=at), weak("member", names=at)]
+    edges = [(12, "lee", "member"), (12, "lee", "ctax")]
+    labels = cluster(recs, edges, threshold=6, margin=3)
+    assert labels["member"] == "member" and labels["ctax"] == labels["lee"]
+    # two records marked SR there: either may be Lee's or his father's
+    recs[2] = weak("member", generation="SR", names=at)
+    labels = cluster(recs, edges, threshold=6, margin=3)
+    assert labels["member"] == "member" and labels["ctax"] == "ctax"
+    # with no mark anywhere, both are Lee's
+    recs[1:] = [weak("ctax", names=at), weak("member", names=at)]
+    labels = cluster(recs, edges, threshold=6, margin=3)
+    assert labels["member"] == labels["ctax"] == labels["lee"]

@@ -16,7 +16,7 @@ Bare connected components over pairwise links merge two people as soon as one we
    it contradicts, stays on its own: a father and son of one name at one home, or twins with
    one initial. Its pairs cannot say which of them it is. The two are two of the resulting
    strong groups, or one of them and a weak record that cannot be that group's person (a
-   council tax payer's record beside a boy's, SR beside JR).
+   council tax payer's record beside a boy's) or is marked SR or JR where it is not.
 4. Each other weak record joins the one group it is best supported by, when that support is
    clear of the next best by ``margin`` and nothing contradicts; weak records left over are
    then merged with each other on the same rules.
@@ -245,7 +245,7 @@ def _namesakes(c: Clusterer) -> set[int]:
     """Positions (in ``active``) of the weak records that share a name at one of their
     places (``names`` codes) with two people they do not contradict: two strong groups (a
     group of records, or a strong record in no pair), or one strong group and a weak record
-    that cannot be that group's person (an adults' record beside a child, SR beside JR)."""
+    of another person (see ``_another``)."""
     cols, active = c.cols, c.active
     n_active = len(active)
     if not len(cols.name_codes) or not n_active:
@@ -298,9 +298,15 @@ def _namesakes(c: Clusterer) -> set[int]:
             if not c.contradicts(own, view):
                 (rivals if view.has_strong else others).append(view)
         if len(rivals) >= 2 or (len(rivals) == 1 and any(
-                c.contradicts(other, rivals[0]) for other in others)):
+                _another(c, other, rivals[0]) for other in others)):
             out.add(pos)
     return out
+
+
+def _another(c: Clusterer, record: _Group, group: _Group) -> bool:
+    """Whether a weak record is of another person than ``group``: it contradicts it, or it
+    is marked JR or SR where the group is not (the mark says there are two of the name)."""
+    return c.contradicts(record, group) or bool(record.generations - group.generations)
 
 
 def _attach_weak(c: Clusterer, weight: np.ndarray, left: np.ndarray, right: np.ndarray,
