@@ -65,6 +65,33 @@ def test_a_postcode_shared_by_two_families_of_one_surname_places_no_one(street: 
     assert street.household_of("BABY") == set()
 
 
+def test_a_postcode_only_row_ignores_a_namesake_whose_running_liability_is_elsewhere(
+        street: Street) -> None:
+    _parents(street, postcode="NB1 1AA")
+    street.person("UNCLE", "1984-01-01", "JONES")  # moved away; an old police row still counts
+    street.row("UNCLE", "council_tax", "2022-04-25", "300", postcode="NB7 7ZZ")
+    street.row("UNCLE", "ed", "2025-10-24", "102", postcode="NB1 1AA")
+    street.person("BABY", "2025-08-06", "JONES")
+    street.row("BABY", "ed", "2026-06-05", None, postcode="NB1 1AA")
+    street.run()
+    assert street.current("UNCLE")[0] == "300"
+    assert street.household_of("BABY") == {"MUM", "DAD", "BABY"}
+
+
+def test_a_childs_postcode_only_row_goes_to_the_one_home_of_its_parents_generation(
+        street: Street) -> None:
+    _parents(street, postcode="NB1 1AA")
+    street.person("GRANDAD", "1949-11-03", "JONES")  # 75 years older than the baby
+    street.row("GRANDAD", "council_tax", "2019-09-01", "102", postcode="NB1 1AA")
+    street.person("BABY", "2024-06-15", "JONES")
+    street.row("BABY", "ed", "2026-03-30", None, postcode="NB1 1AA")
+    street.person("LAD", "1995-01-01", "JONES")  # an adult's row: both homes fit, no one wins
+    street.row("LAD", "ed", "2026-03-30", None, postcode="NB1 1AA")
+    street.run()
+    assert street.household_of("BABY") == {"MUM", "DAD", "BABY"}
+    assert street.household_of("LAD") == set()
+
+
 def test_a_school_leaver_stays_at_home_while_the_parents_are_there(street: Street) -> None:
     _parents(street)
     street.person("TEEN", "2007-09-01", "JONES")

@@ -98,7 +98,7 @@ def build_evidence(con: duckdb.DuckDBPyConnection, project: Project, as_of: dt.d
     """)
     con.execute("CREATE OR REPLACE TEMP TABLE _tmp_households_evidence AS "
                 "SELECT * FROM _tmp_households_rows WHERE dwelling_key IS NOT NULL")
-    place_postcode_rows(con)
+    place_postcode_rows(con, settings)
     con.execute(RETURNS_SQL)
     con.execute(LEFT_WITH_SQL)
 
@@ -153,33 +153,59 @@ FROM _tmp_households_evidence e LEFT JOIN first_ f USING (record_id)
 """
 
 
-def place_postcode_rows(con: duckdb.DuckDBPyConnection) -> None:
+def place_postcode_rows(con: duckdb.DuckDBPyConnection, s: HouseholdSettings) -> None:
     """Rows with a postcode but no address (an A&E attendance, a baby's first record) become
     evidence for a dwelling at that postcode: the person's own dwelling there if they have one
     on another row, else the one dwelling there where someone of the same surname (give or take
-    a typing slip) lived on the row's date. A row that fits no dwelling, or more than one, is
-    left out."""
-    con.execute("""
+    a typing slip) lived on the row's date: at the dwelling of their latest running period if
+    one covers the date (it outranks their dated rows), else where a dated row of theirs still
+    counts. For a child's row (under ``adult_age`` on its date), of several such dwellings the
+    one housing someone of a parent's generation (``parent_age_gap`` years older) wins when it
+    is the only one. A row that fits no dwelling, or more than one, is left out."""
+    lo, hi = s.parent_age_gap
+    con.execute(f"""
         INSERT INTO _tmp_households_evidence
         WITH pc AS (
-            SELECT r.*, upper(p.surname) AS surname FROM _tmp_households_rows r
-            JOIN persons p USING (person_id)
+            SELECT r.*, upper(p.surname) AS surname, p.date_of_birth
+            FROM _tmp_households_rows r JOIN persons p USING (person_id)
             WHERE r.dwelling_key IS NULL AND r.start_date IS NOT NULL),
         own AS (
             SELECT pc.record_id, arg_max(e.dwelling_key, (e.seen_date, e.dwelling_key)) AS key
             FROM pc JOIN _tmp_households_evidence e
               ON e.person_id = pc.person_id AND e.postcode = pc.postcode
             GROUP BY ALL),
-        kin AS (
-            SELECT pc.record_id, min(e.dwelling_key) AS key
+        there AS (  -- kin evidence at the postcode on the row's date
+            SELECT pc.record_id, e.person_id AS kin_id, e.dwelling_key, e.is_period,
+                   e.start_date,
+                   date_diff('year', k.date_of_birth, pc.date_of_birth)
+                       BETWEEN {int(lo)} AND {int(hi)}
+                   AND pc.date_of_birth > pc.start_date - INTERVAL {int(s.adult_age)} YEAR
+                       AS elder
             FROM pc JOIN _tmp_households_evidence e
               ON e.postcode = pc.postcode AND e.person_id <> pc.person_id
              AND e.start_date <= pc.start_date AND pc.start_date <= e.valid_to
             JOIN persons k ON k.person_id = e.person_id
              AND jaro_winkler_similarity(upper(k.surname), pc.surname) >= 0.9
-            WHERE pc.record_id NOT IN (SELECT record_id FROM own)
-            GROUP BY ALL HAVING count(DISTINCT e.dwelling_key) = 1),
-        placed AS (SELECT * FROM own UNION ALL SELECT * FROM kin),
+            WHERE pc.record_id NOT IN (SELECT record_id FROM own)),
+        elsewhere AS (  -- the kin's latest running period on that date, wherever it is
+            SELECT DISTINCT t.record_id, t.kin_id, arg_max(o.dwelling_key,
+                       (o.start_date, o.dwelling_key)) AS key
+            FROM (SELECT DISTINCT record_id, kin_id FROM there) t
+            JOIN pc USING (record_id)
+            JOIN _tmp_households_evidence o ON o.person_id = t.kin_id AND o.is_period
+             AND o.start_date <= pc.start_date AND pc.start_date <= o.valid_to
+            GROUP BY ALL),
+        homes AS (
+            SELECT t.record_id, t.dwelling_key, bool_or(coalesce(t.elder, false)) AS elder
+            FROM there t LEFT JOIN elsewhere w USING (record_id, kin_id)
+            WHERE w.key IS NULL OR w.key = t.dwelling_key
+            GROUP BY ALL),
+        kin AS (
+            SELECT record_id, CASE WHEN count(*) = 1 THEN min(dwelling_key)
+                                   WHEN count(*) FILTER (WHERE elder) = 1
+                                   THEN min(dwelling_key) FILTER (WHERE elder) END AS key
+            FROM homes GROUP BY ALL),
+        placed AS (SELECT * FROM own UNION ALL SELECT * FROM kin WHERE key IS NOT NULL),
         dwelling AS (SELECT dwelling_key, any_value(uprn) AS uprn,
                             mode(address ORDER BY address) AS address
                      FROM _tmp_households_evidence GROUP BY ALL)
