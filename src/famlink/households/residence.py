@@ -139,6 +139,7 @@ moved AS (  -- someone who lived at the period's dwelling, then on a newer perio
     SELECT p.record_id, l.start_date AS left_on, c.person_id AS left_with
     FROM period p JOIN latest l ON l.person_id = p.person_id
      AND l.dwelling_key <> p.dwelling_key AND l.start_date > p.start_date
+     AND p.valid_to >= l.start_date
     JOIN period c ON c.dwelling_key = l.dwelling_key AND c.person_id <> p.person_id
      AND c.start_date > p.start_date AND c.start_date <= l.start_date
      AND c.valid_to >= l.start_date
