@@ -195,3 +195,17 @@ def test_a_child_living_only_with_adults_older_than_a_parents_generation_is_in_t
     assert evidence == [(0.5, "lives with the child, 51 years older, same surname, no adult "
                               "of a parent's generation there")]
     assert street.family_of("BOY") == {"MUM": "parent", "BOY": "child"}  # not the grandmother
+
+
+def test_in_a_house_share_only_the_adults_with_the_childs_surname_are_its_parents(
+        street: Street) -> None:
+    street.person("MUM", "1987-06-20", "VU")
+    street.person("BABY", "2022-03-20", "VU")
+    street.person("SHARER1", "1992-07-24", "GREEN")
+    street.person("SHARER2", "1998-05-19", "BROWN")
+    for pid in ("MUM", "SHARER1", "SHARER2"):
+        street.row(pid, "council_tax", "2021-01-01", "100")
+    street.row("BABY", "ed", "2026-03-01", "100")
+    street.run()
+    assert street.household_of("BABY") == {"MUM", "BABY", "SHARER1", "SHARER2"}
+    assert street.family_of("BABY") == {"MUM": "parent", "BABY": "child"}
