@@ -164,3 +164,38 @@ def test_a_child_moves_with_the_parents_and_not_with_one_who_left(street: Street
     assert "no address still counts (last seen at 100 STREET on 2022-06-01)" in \
         street.current("KID")[1]
     assert street.household_of("TOT") == set()
+
+
+def test_a_young_adult_not_seen_at_home_for_a_year_lives_at_the_liability_in_their_name(
+        street: Street) -> None:
+    for pid, dob, first in (("MUM", "1975-02-02", "GRACE"), ("DAD", "1973-07-07", "KOFI")):
+        street.person(pid, dob, "ASANTE", first)
+        street.row(pid, "council_tax", "2015-01-01", "100")
+    street.person("ISLA", "2005-10-29", "ASANTE", "ISLA")
+    street.row("ISLA", "census", "2024-01-18", "100")  # last seen at home 2.5 years ago
+    street.person("LIABLE", None, "ASANTE", "I")  # council tax in an initial, no birth date
+    street.row("LIABLE", "council_tax", "2025-11-11", "300", first_name="I")
+    street.person("KWAME", "2006-03-01", "ASANTE", "KWAME")  # seen at home this year
+    street.row("KWAME", "ed", "2026-03-01", "100")
+    street.person("K", None, "ASANTE", "K")
+    street.row("K", "council_tax", "2026-02-01", "400", first_name="K")
+    street.run()
+    assert street.household_of("ISLA") == {"ISLA", "LIABLE"}
+    uprn, reason = street.current("ISLA")
+    assert uprn == "300"
+    assert reason.startswith("no addressed record since 2024-01-18; left home: LIABLE, in "
+                             "their name, lives here since 2025-11-11")
+    assert set(street.family_of("MUM")) == {"MUM", "DAD", "KWAME"}
+    assert street.current("KWAME")[0] == "100"
+
+
+def test_a_liability_that_fits_two_young_adults_moves_neither(street: Street) -> None:
+    _parents(street)
+    street.person("JAMES", "2004-01-01", "JONES", "JAMES")
+    street.person("JACK", "2005-01-01", "JONES", "JACK")
+    for pid in ("JAMES", "JACK"):
+        street.row(pid, "census", "2022-01-20", "100")
+    street.person("LIABLE", None, "JONES", "J")
+    street.row("LIABLE", "council_tax", "2025-06-01", "300", first_name="J")
+    street.run()
+    assert street.current("JAMES")[0] == street.current("JACK")[0] == "100"
