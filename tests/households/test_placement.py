@@ -189,7 +189,7 @@ def test_a_young_adult_not_seen_at_home_for_a_year_lives_at_the_liability_in_the
     assert street.current("KWAME")[0] == "100"
 
 
-def test_a_liability_that_fits_two_young_adults_moves_neither(street: Street) -> None:
+def test_a_liability_that_fits_another_adult_too_moves_no_one(street: Street) -> None:
     _parents(street)
     street.person("JAMES", "2004-01-01", "JONES", "JAMES")
     street.person("JACK", "2005-01-01", "JONES", "JACK")
@@ -197,5 +197,14 @@ def test_a_liability_that_fits_two_young_adults_moves_neither(street: Street) ->
         street.row(pid, "census", "2022-01-20", "100")
     street.person("LIABLE", None, "JONES", "J")
     street.row("LIABLE", "council_tax", "2025-06-01", "300", first_name="J")
+    street.person("SAM", "2005-05-05", "BROWN", "SAM")
+    street.row("SAM", "census", "2022-01-20", "200")
+    street.person("MARY", "1975-01-01", "BROWN", "MARY")
+    street.row("MARY", "council_tax", "2015-01-01", "200")
+    street.person("AUNT", "1961-01-01", "BROWN", "SARAH")
+    street.row("AUNT", "council_tax", "2010-01-01", "500")
+    street.person("S", None, "BROWN", "S")
+    street.row("S", "council_tax", "2025-06-01", "400", first_name="S")
     street.run()
     assert street.current("JAMES")[0] == street.current("JACK")[0] == "100"
+    assert street.current("SAM")[0] == "200"  # the aunt might be the one liable

@@ -4,11 +4,12 @@ A school leaver's last census return or an old tenancy listing them as a househo
 keeps a young adult at the family home long after they left; the council tax liability of
 their new home, often in an initial and a surname with no date of birth, is a person of its
 own when matching cannot tell whose it is. A person aged ``adult_age`` to ``young_adult_age``
-whose latest addressed record is more than ``reliability_days`` old, and who has had no
-addressed record since, is taken to live where such a record opened after it: a person known
-only from records without a date of birth, housed on the as-of date at another dwelling, whose
-surname and first initial (and first name, where the record gives one) are the young adult's,
-and who fits no other such young adult. ``current_addresses.reason`` names that person.
+whose latest addressed record is more than ``reliability_days`` old is taken to live where
+such a record opened after it: a person known only from records without a date of birth,
+housed on the as-of date at another dwelling, whose surname and first initial (and first
+name, where the record gives one) fit the young adult and no other adult in the warehouse
+who was of age when it opened, and who is the only such person the young adult fits. Their
+span at the old home ends the day before; ``current_addresses.reason`` names that person.
 """
 
 from __future__ import annotations
@@ -21,61 +22,62 @@ from famlink.households.spec import HouseholdSettings
 from famlink.ingest.mapping import q
 
 
-def _left_sql(as_of: dt.date, s: HouseholdSettings) -> str:
+def _left_sql(as_of: dt.date, s: HouseholdSettings) -> list[str]:
     d = q(as_of.isoformat())
-    return f"""
-        CREATE OR REPLACE TEMP TABLE _tmp_households_left AS
+    return [
+        """
+        CREATE OR REPLACE TEMP TABLE _tmp_households_named AS
         WITH names AS (
             SELECT m.person_id, upper(r.surname) AS surname,
                    upper(CASE WHEN length(r.first_name) > 1 THEN r.first_name END) AS first_name,
                    upper(left(r.first_name, 1)) AS initial, r.date_of_birth
             FROM person_membership m JOIN person_records r USING (record_id)
-            WHERE r.surname IS NOT NULL AND r.first_name IS NOT NULL),
-        named AS (
-            SELECT person_id,
-                   coalesce(list(DISTINCT first_name) FILTER (WHERE first_name IS NOT NULL),
-                            []) AS first_names,
-                   max(date_of_birth) IS NULL AS no_dob
-            FROM names GROUP BY ALL),
-        last_row AS (
-            SELECT person_id, max(start_date) AS last_seen FROM _tmp_households_evidence
-            GROUP BY ALL),
-        young AS (
-            SELECT c.person_id, c.dwelling_key, p.date_of_birth, l.last_seen, n.*
-            FROM current_addresses c JOIN persons p USING (person_id)
-            JOIN last_row l USING (person_id) JOIN named n USING (person_id)
-            WHERE p.date_of_birth > DATE {d} - INTERVAL {int(s.young_adult_age)} YEAR
-              AND p.date_of_birth <= DATE {d} - INTERVAL {int(s.adult_age)} YEAR
-              AND l.last_seen < DATE {d} - INTERVAL {int(s.reliability_days)} DAY),
-        weak AS (
-            SELECT c.person_id, c.dwelling_key, l.first_seen, n.*
-            FROM current_addresses c JOIN named n USING (person_id)
-            JOIN (SELECT person_id, min(start_date) AS first_seen
-                  FROM _tmp_households_evidence GROUP BY ALL) l USING (person_id)
-            WHERE n.no_dob),
-        keys AS (SELECT DISTINCT person_id, surname, initial FROM names),
-        pairs AS (
-            SELECT DISTINCT ky.person_id AS young_id, kw.person_id AS weak_id
-            FROM keys ky JOIN keys kw USING (surname, initial)
-            WHERE ky.person_id IN (SELECT person_id FROM young)
-              AND kw.person_id IN (SELECT person_id FROM weak)),
-        fits AS (
+            WHERE r.surname IS NOT NULL AND r.first_name IS NOT NULL
+              AND m.person_id IN (SELECT person_id FROM current_addresses)),
+        seen AS (SELECT person_id, min(start_date) AS first_seen, max(start_date) AS last_seen
+                 FROM _tmp_households_evidence GROUP BY ALL)
+        SELECT n.person_id, c.dwelling_key, p.date_of_birth, e.first_seen, e.last_seen,
+               coalesce(list(DISTINCT n.first_name) FILTER (WHERE n.first_name IS NOT NULL),
+                        []) AS first_names,
+               list(DISTINCT {'surname': n.surname, 'initial': n.initial}) AS keys,
+               max(n.date_of_birth) IS NULL AS no_dob
+        FROM names n JOIN current_addresses c USING (person_id)
+        JOIN seen e USING (person_id) LEFT JOIN persons p USING (person_id)
+        GROUP BY ALL
+        """,
+        """
+        CREATE OR REPLACE TEMP TABLE _tmp_households_name_keys AS
+        SELECT person_id, no_dob, k.surname, k.initial
+        FROM (SELECT person_id, no_dob, unnest(keys) AS k FROM _tmp_households_named)
+        """,
+        f"""
+        CREATE OR REPLACE TEMP TABLE _tmp_households_left AS
+        WITH pairs AS (  -- the same surname and initial
+            SELECT DISTINCT w.person_id AS weak_id, y.person_id AS strong_id
+            FROM _tmp_households_name_keys w JOIN _tmp_households_name_keys y
+              ON y.surname = w.surname AND y.initial = w.initial
+            WHERE w.no_dob AND NOT y.no_dob),
+        fits AS (  -- every adult whose name the liable person's fits, wherever they live
             SELECT y.person_id, y.dwelling_key AS old_key, w.person_id AS liable_id,
-                   w.dwelling_key, w.first_seen, y.last_seen
-            FROM pairs JOIN young y ON y.person_id = pairs.young_id
-            JOIN weak w ON w.person_id = pairs.weak_id
+                   w.dwelling_key, w.first_seen, y.last_seen, y.date_of_birth,
+                   count(*) OVER (PARTITION BY w.person_id) AS n_fit,
+                   count(*) OVER (PARTITION BY y.person_id) AS n_liable
+            FROM pairs JOIN _tmp_households_named y ON y.person_id = pairs.strong_id
+            JOIN _tmp_households_named w ON w.person_id = pairs.weak_id
             WHERE (len(w.first_names) = 0 OR list_has_any(w.first_names, y.first_names))
-              AND w.dwelling_key <> y.dwelling_key AND w.first_seen > y.last_seen
               AND w.first_seen >= y.date_of_birth + INTERVAL {int(s.adult_age)} YEAR)
-        SELECT * FROM fits
-        QUALIFY count(*) OVER (PARTITION BY person_id) = 1
-            AND count(*) OVER (PARTITION BY liable_id) = 1
-    """
+        SELECT person_id, old_key, liable_id, dwelling_key, first_seen, last_seen FROM fits
+        WHERE n_fit = 1 AND n_liable = 1 AND dwelling_key <> old_key
+          AND date_of_birth > DATE {d} - INTERVAL {int(s.young_adult_age)} YEAR
+          AND last_seen < DATE {d} - INTERVAL {int(s.reliability_days)} DAY
+          AND first_seen > last_seen
+        """]
 
 
 def leave_home(con: duckdb.DuckDBPyConnection, as_of: dt.date, s: HouseholdSettings) -> None:
     """Move each young adult who left home to the dwelling of the liability in their name."""
-    con.execute(_left_sql(as_of, s))
+    for sql in _left_sql(as_of, s):
+        con.execute(sql)
     con.execute("""
         DELETE FROM residence_spans r USING _tmp_households_left x
         WHERE r.person_id = x.person_id AND r.end_date IS NULL AND r.start_date >= x.first_seen
