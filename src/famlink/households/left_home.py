@@ -94,9 +94,9 @@ def leave_home(con: duckdb.DuckDBPyConnection, as_of: dt.date, s: HouseholdSetti
         SELECT c.person_id, w.dwelling_key, w.uprn, w.address, w.postcode, c.as_of_date,
                NULL::VARCHAR AS deciding_feed, x.first_seen AS deciding_date,
                'no addressed record since ' || strftime(x.last_seen, '%Y-%m-%d')
-               || '; left home: ' || x.liable_id || ', in their name, lives here since '
-               || strftime(x.first_seen, '%Y-%m-%d') || '; preferred to ' || c.address
-               AS reason
+               || coalesce(' at ' || c.address, '') || ', left home; lives with '
+               || x.liable_id || ', on a record in their name here since '
+               || strftime(x.first_seen, '%Y-%m-%d') AS reason
         FROM current_addresses c JOIN _tmp_households_left x USING (person_id)
         JOIN current_addresses w ON w.person_id = x.liable_id
     """)
