@@ -44,20 +44,23 @@ def feeds() -> dict[str, Feed]:
 class Street:
     con: duckdb.DuckDBPyConnection
     project: Project
-    people: dict[str, tuple[dt.date | None, str]] = field(default_factory=dict)
+    people: dict[str, tuple[dt.date | None, str, str]] = field(default_factory=dict)
     rows: list[dict] = field(default_factory=list)
 
-    def person(self, pid: str, dob: str | None, surname: str = "SMITH") -> str:
-        self.people[pid] = (dt.date.fromisoformat(dob) if dob else None, surname)
+    def person(self, pid: str, dob: str | None, surname: str = "SMITH",
+               first_name: str | None = None) -> str:
+        self.people[pid] = (dt.date.fromisoformat(dob) if dob else None, surname,
+                            first_name or pid)
         return pid
 
     def row(self, pid: str, feed: str, date: str | None, uprn: str | None = None, *,
             end: str | None = None, role: str | None = None, ref: str | None = None,
             person_ref: str | None = None, related: str | None = None,
-            relationship: str | None = None, postcode: str | None = None) -> str:
+            relationship: str | None = None, postcode: str | None = None,
+            first_name: str | None = None) -> str:
         rid = f"{feed}:{len(self.rows) + 1}"
         self.rows.append({"record_id": rid, "pid": pid, "feed": feed, "uprn": uprn,
-                          "postcode": postcode,
+                          "postcode": postcode, "first_name": first_name,
                           "d": dt.date.fromisoformat(date) if date else None,
                           "e": dt.date.fromisoformat(end) if end else None, "r": role,
                           "ref": ref, "p": person_ref, "rp": related, "rel": relationship})
@@ -68,28 +71,29 @@ class Street:
         con.execute("CREATE OR REPLACE TABLE persons (person_id VARCHAR, date_of_birth DATE, "
                     "surname VARCHAR)")
         con.executemany("INSERT INTO persons VALUES (?, ?, ?)",
-                        [(p, dob, sn) for p, (dob, sn) in self.people.items()])
+                        [(p, dob, sn) for p, (dob, sn, _) in self.people.items()])
         con.execute("CREATE OR REPLACE TABLE person_membership (record_id VARCHAR, "
                     "person_id VARCHAR, profile_id VARCHAR)")
         con.execute("CREATE OR REPLACE TABLE person_records (record_id VARCHAR, feed VARCHAR, "
                     "feed_reliability DOUBLE, uprn VARCHAR, address_norm VARCHAR, "
                     "postcode VARCHAR, event_date DATE, latest_dob DATE, date_of_birth DATE, "
-                    "surname VARCHAR)")
+                    "first_name VARCHAR, surname VARCHAR)")
         for name in FEEDS:
             con.execute(f"CREATE OR REPLACE TABLE raw_{name} (record_id VARCHAR, d DATE, e DATE, "
                         "event_date DATE, event_end_date DATE, role VARCHAR, event_ref VARCHAR, "
                         "person_ref VARCHAR, related_person_ref VARCHAR, relationship VARCHAR)")
         for r in self.rows:
-            dob, surname = self.people[r["pid"]]
+            dob, surname, first = self.people[r["pid"]]
+            if r["first_name"]:  # a row that gives an initial and no date of birth
+                first, dob = r["first_name"], None
             feed = self.project.feeds[r["feed"]]
             latest = r["d"].replace(year=r["d"].year - 18) if feed.min_age and r["d"] else r["d"]
             con.execute("INSERT INTO person_membership VALUES (?, ?, ?)",
                         [r["record_id"], r["pid"], r["record_id"]])
-            con.execute("INSERT INTO person_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            con.execute("INSERT INTO person_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [r["record_id"], r["feed"], feed.reliability, r["uprn"],
                          f"{r['uprn']} STREET" if r["uprn"] else None, r["postcode"], r["d"],
-                         latest,
-                         dob, surname])
+                         latest, dob, first, surname])
             con.execute(f"INSERT INTO raw_{r['feed']} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [r["record_id"], r["d"], r["e"], r["d"], r["e"], r["r"], r["ref"],
                          r["p"], r["rp"], r["rel"]])

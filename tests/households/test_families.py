@@ -173,3 +173,39 @@ def test_an_adult_of_unknown_age_is_a_grown_up_childs_parent_only_by_surname(
     street.run()
     assert street.family_of("SON") == {"MUM": "parent", "SON": "child"}
     assert street.family_of("LODGER") == {}
+
+
+def test_a_child_living_only_with_adults_older_than_a_parents_generation_is_in_their_family(
+        street: Street) -> None:
+    street.person("DAD", "1966-01-01", "LAWSON")  # 60: more than 50 years older than KID
+    street.person("SIS", "2012-01-01", "LAWSON")
+    street.person("KID", "2017-01-01", "LAWSON")
+    street.person("NAN", "1950-01-01", "GREEN")  # 75, living with a child and its mother
+    street.person("MUM", "1990-01-01", "GREEN")
+    street.person("BOY", "2015-01-01", "GREEN")
+    street.row("DAD", "council_tax", "2019-09-01", "100")
+    street.row("NAN", "council_tax", "2019-09-01", "200")
+    street.row("MUM", "council_tax", "2019-09-01", "200")
+    for pid, uprn in (("SIS", "100"), ("KID", "100"), ("BOY", "200")):
+        street.row(pid, "census", "2026-01-15", uprn)
+    street.run()
+    assert street.family_of("KID") == {"DAD": "parent", "SIS": "child", "KID": "child"}
+    evidence = street.query("SELECT confidence, evidence FROM person_relationships WHERE "
+                            "person_id_a = 'DAD' AND person_id_b = 'KID'")
+    assert evidence == [(0.5, "lives with the child, 51 years older, same surname, no adult "
+                              "of a parent's generation there")]
+    assert street.family_of("BOY") == {"MUM": "parent", "BOY": "child"}  # not the grandmother
+
+
+def test_in_a_house_share_only_the_adults_with_the_childs_surname_are_its_parents(
+        street: Street) -> None:
+    street.person("MUM", "1987-06-20", "VU")
+    street.person("BABY", "2022-03-20", "VU")
+    street.person("SHARER1", "1992-07-24", "GREEN")
+    street.person("SHARER2", "1998-05-19", "BROWN")
+    for pid in ("MUM", "SHARER1", "SHARER2"):
+        street.row(pid, "council_tax", "2021-01-01", "100")
+    street.row("BABY", "ed", "2026-03-01", "100")
+    street.run()
+    assert street.household_of("BABY") == {"MUM", "BABY", "SHARER1", "SHARER2"}
+    assert street.family_of("BABY") == {"MUM": "parent", "BABY": "child"}

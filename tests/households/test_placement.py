@@ -65,6 +65,33 @@ def test_a_postcode_shared_by_two_families_of_one_surname_places_no_one(street: 
     assert street.household_of("BABY") == set()
 
 
+def test_a_postcode_only_row_ignores_a_namesake_whose_running_liability_is_elsewhere(
+        street: Street) -> None:
+    _parents(street, postcode="NB1 1AA")
+    street.person("UNCLE", "1984-01-01", "JONES")  # moved away; an old police row still counts
+    street.row("UNCLE", "council_tax", "2022-04-25", "300", postcode="NB7 7ZZ")
+    street.row("UNCLE", "ed", "2025-10-24", "102", postcode="NB1 1AA")
+    street.person("BABY", "2025-08-06", "JONES")
+    street.row("BABY", "ed", "2026-06-05", None, postcode="NB1 1AA")
+    street.run()
+    assert street.current("UNCLE")[0] == "300"
+    assert street.household_of("BABY") == {"MUM", "DAD", "BABY"}
+
+
+def test_a_childs_postcode_only_row_goes_to_the_one_home_of_its_parents_generation(
+        street: Street) -> None:
+    _parents(street, postcode="NB1 1AA")
+    street.person("GRANDAD", "1949-11-03", "JONES")  # 75 years older than the baby
+    street.row("GRANDAD", "council_tax", "2019-09-01", "102", postcode="NB1 1AA")
+    street.person("BABY", "2024-06-15", "JONES")
+    street.row("BABY", "ed", "2026-03-30", None, postcode="NB1 1AA")
+    street.person("LAD", "1995-01-01", "JONES")  # an adult's row: both homes fit, no one wins
+    street.row("LAD", "ed", "2026-03-30", None, postcode="NB1 1AA")
+    street.run()
+    assert street.household_of("BABY") == {"MUM", "DAD", "BABY"}
+    assert street.household_of("LAD") == set()
+
+
 def test_a_school_leaver_stays_at_home_while_the_parents_are_there(street: Street) -> None:
     _parents(street)
     street.person("TEEN", "2007-09-01", "JONES")
@@ -137,3 +164,47 @@ def test_a_child_moves_with_the_parents_and_not_with_one_who_left(street: Street
     assert "no address still counts (last seen at 100 STREET on 2022-06-01)" in \
         street.current("KID")[1]
     assert street.household_of("TOT") == set()
+
+
+def test_a_young_adult_not_seen_at_home_for_a_year_lives_at_the_liability_in_their_name(
+        street: Street) -> None:
+    for pid, dob, first in (("MUM", "1975-02-02", "GRACE"), ("DAD", "1973-07-07", "KOFI")):
+        street.person(pid, dob, "ASANTE", first)
+        street.row(pid, "council_tax", "2015-01-01", "100")
+    street.person("ISLA", "2005-10-29", "ASANTE", "ISLA")
+    street.row("ISLA", "census", "2024-01-18", "100")  # last seen at home 2.5 years ago
+    street.person("LIABLE", None, "ASANTE", "I")  # council tax in an initial, no birth date
+    street.row("LIABLE", "council_tax", "2025-11-11", "300", first_name="I")
+    street.person("KWAME", "2006-03-01", "ASANTE", "KWAME")  # seen at home this year
+    street.row("KWAME", "ed", "2026-03-01", "100")
+    street.person("K", None, "ASANTE", "K")
+    street.row("K", "council_tax", "2026-02-01", "400", first_name="K")
+    street.run()
+    assert street.household_of("ISLA") == {"ISLA", "LIABLE"}
+    uprn, reason = street.current("ISLA")
+    assert uprn == "300"
+    assert reason == ("no addressed record since 2024-01-18 at 100 STREET, left home; lives "
+                      "with LIABLE, on a record in their name here since 2025-11-11")
+    assert set(street.family_of("MUM")) == {"MUM", "DAD", "KWAME"}
+    assert street.current("KWAME")[0] == "100"
+
+
+def test_a_liability_that_fits_another_adult_too_moves_no_one(street: Street) -> None:
+    _parents(street)
+    street.person("JAMES", "2004-01-01", "JONES", "JAMES")
+    street.person("JACK", "2005-01-01", "JONES", "JACK")
+    for pid in ("JAMES", "JACK"):
+        street.row(pid, "census", "2022-01-20", "100")
+    street.person("LIABLE", None, "JONES", "J")
+    street.row("LIABLE", "council_tax", "2025-06-01", "300", first_name="J")
+    street.person("SAM", "2005-05-05", "BROWN", "SAM")
+    street.row("SAM", "census", "2022-01-20", "200")
+    street.person("MARY", "1975-01-01", "BROWN", "MARY")
+    street.row("MARY", "council_tax", "2015-01-01", "200")
+    street.person("AUNT", "1961-01-01", "BROWN", "SARAH")
+    street.row("AUNT", "council_tax", "2010-01-01", "500")
+    street.person("S", None, "BROWN", "S")
+    street.row("S", "council_tax", "2025-06-01", "400", first_name="S")
+    street.run()
+    assert street.current("JAMES")[0] == street.current("JACK")[0] == "100"
+    assert street.current("SAM")[0] == "200"  # the aunt might be the one liable

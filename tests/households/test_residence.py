@@ -79,3 +79,30 @@ def test_an_ended_liability_ends_the_residence(street: Street) -> None:
     assert street.query("SELECT start_date, end_date FROM residence_spans") == [
         (dt.date(2019, 9, 1), dt.date(2021, 4, 14))]
     assert street.current("P1") == (None, None)
+
+
+def test_a_tenancy_left_with_a_co_resident_gives_way_to_newer_rows_at_their_new_home(
+        street: Street) -> None:
+    street.person("MUM", "1985-02-02", "VU")
+    street.person("DAD", "1983-07-07", "VU")
+    street.person("KID", "2015-06-01", "VU")
+    street.person("SIS", "2013-06-01", "VU")
+    for pid in ("MUM", "DAD", "KID", "SIS"):  # one tenancy, never updated after the split
+        street.row(pid, "housing", "2019-09-01", "100", role="Household Member")
+    street.row("DAD", "council_tax", "2024-01-10", "300")
+    street.row("KID", "census", "2025-01-16", "100")
+    street.row("KID", "census", "2026-01-15", "300")  # went with the father
+    street.row("SIS", "census", "2026-01-15", "100")
+    street.row("SIS", "ed", "2025-11-01", "300")  # a visit to the father: not her latest row
+    street.run()
+    uprn, reason = street.current("KID")
+    assert uprn == "300"
+    assert reason.startswith("seen on census 2026-01-15")
+    assert "open on housing since 2019-09-01, left with DAD by 2026-01-15" in reason
+    spans = street.query("SELECT dwelling_key, start_date, end_date FROM residence_spans "
+                         "WHERE person_id = 'KID' ORDER BY start_date")
+    assert spans == [("U100", dt.date(2019, 9, 1), dt.date(2026, 1, 14)),
+                     ("U300", dt.date(2026, 1, 15), None)]
+    assert street.current("SIS")[0] == "100"
+    assert street.current("MUM")[0] == "100"
+    assert set(street.family_of("KID")) == {"DAD", "KID"}

@@ -3,7 +3,12 @@
 Within each household, a child's parents are the co-resident adults a feed states are its
 parents; failing that, they are inferred from the home: adults between ``parent_age_gap``
 years older, of the youngest such generation (so a grandparent is not taken for a parent),
-who are not themselves someone's child there (so an older brother is not either). Partners
+who are not themselves someone's child there (so an older brother is not either). A child
+under ``adult_age`` with no adult of a parent's generation at home is cared for by the
+youngest generation of adults there, however much older (an older father, a grandparent
+bringing the child up). A child has two parents, those stated first: when more adults of
+known age qualify than there are places left (a house share), only those with the child's
+surname are taken, and none if they still do not fit. Partners
 of a parent who live with the family are its carers. A family is the group joined by these
 links that holds at least one child under ``young_adult_age``; a son or daughter who still
 lives at home stays in it. A parent stated by a feed who lives elsewhere (after a separation)
@@ -48,11 +53,13 @@ def _candidates_sql(s: HouseholdSettings) -> str:
     return f"""
         CREATE OR REPLACE TEMP TABLE _tmp_families_candidates AS
         SELECT c.household_id, c.person_id AS child_id, a.person_id AS parent_id,
-               a.age - c.age AS gap, a.surname = c.surname AS same_surname
+               a.age - c.age AS gap, a.surname = c.surname AS same_surname,
+               coalesce(a.age - c.age > {int(hi)}, false) AS older_generation
         FROM _tmp_families_people c JOIN _tmp_families_people a
           ON a.household_id = c.household_id AND a.person_id <> c.person_id
         WHERE c.age < {int(s.young_adult_age)}
-          AND (a.age - c.age BETWEEN {int(lo)} AND {int(hi)} AND a.age >= {int(s.adult_age)}
+          AND (a.age - c.age >= {int(lo)} AND a.age >= {int(s.adult_age)}
+               AND (a.age - c.age <= {int(hi)} OR c.age < {int(s.adult_age)})
                OR a.age IS NULL AND a.is_adult
                   AND (c.age < {int(s.adult_age)} OR a.surname = c.surname))
     """
@@ -84,13 +91,23 @@ stated_gap AS (SELECT s.child_id, min(a.age - c.age) AS gap FROM _tmp_families_s
                JOIN _tmp_families_people a ON a.person_id = s.parent_id
                JOIN _tmp_families_people c ON c.person_id = s.child_id GROUP BY ALL),
 gen AS (SELECT k.*, least(min(k.gap) OVER (PARTITION BY k.child_id), g.gap) AS min_gap
-        FROM kept k LEFT JOIN stated_gap g USING (child_id))
+        FROM kept k LEFT JOIN stated_gap g USING (child_id)),
+youngest AS (SELECT * FROM gen WHERE gap IS NULL OR min_gap IS NULL OR gap <= min_gap + 15),
+slots AS (  -- a child has two parents; those a feed states come first
+    SELECT y.child_id, 2 - count(DISTINCT s.parent_id) AS free_slots,
+           count(DISTINCT y.parent_id) FILTER (WHERE y.gap IS NOT NULL) AS n,
+           count(DISTINCT y.parent_id) FILTER (WHERE y.gap IS NOT NULL AND y.same_surname)
+               AS n_same
+    FROM youngest y LEFT JOIN _tmp_families_stated s USING (child_id) GROUP BY ALL)
 SELECT household_id, child_id, parent_id,
        CASE WHEN same_surname THEN 0.7 ELSE 0.5 END - CASE WHEN gap IS NULL THEN 0.1 ELSE 0 END
-           AS confidence,
+           - CASE WHEN older_generation THEN 0.2 ELSE 0 END AS confidence,
        'lives with the child, ' || coalesce(gap || ' years older', 'an adult of unknown age')
-       || CASE WHEN same_surname THEN ', same surname' ELSE '' END AS evidence
-FROM gen WHERE gap IS NULL OR min_gap IS NULL OR gap <= min_gap + 15
+       || CASE WHEN same_surname THEN ', same surname' ELSE '' END
+       || CASE WHEN older_generation THEN ', no adult of a parent''s generation there'
+               ELSE '' END AS evidence
+FROM youngest JOIN slots USING (child_id)
+WHERE gap IS NULL OR n <= free_slots OR same_surname AND n_same <= free_slots
 """
 
 CARERS_SQL = """

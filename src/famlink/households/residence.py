@@ -9,12 +9,14 @@ that, the normalised address with its postcode.
 
 Where two addresses compete, a period still running (a liability or tenancy) outranks any
 dated row, and of two running periods the one that started later wins (the older one was
-not closed when the person moved). Between dated rows, the more recent wins, with each
-feed's ``reliability`` worth up to ``reliability_days`` of recency. A dated row stops
-counting ``point_evidence_days`` after its date, or after the person's latest record of any
-kind (an attendance or an A&E visit shows they are still about). Residence changes only on
-a date some evidence starts or stops, so the spans are worked out at those dates and joined
-up where the winner stays the same.
+not closed when the person moved), unless it was left with a co-resident: someone who lived
+at its dwelling moved, on a newer period, to the dwelling of the person's newest dated rows;
+from then on it counts as a dated row of its start date. Between dated rows, the more recent
+wins, with each feed's ``reliability`` worth up to ``reliability_days`` of recency. A dated
+row stops counting ``point_evidence_days`` after its date, or after the person's latest
+record of any kind (an attendance or an A&E visit shows they are still about). Residence
+changes only on a date some evidence starts or stops, so the spans are worked out at those
+dates and joined up where the winner stays the same.
 """
 
 from __future__ import annotations
@@ -96,8 +98,9 @@ def build_evidence(con: duckdb.DuckDBPyConnection, project: Project, as_of: dt.d
     """)
     con.execute("CREATE OR REPLACE TEMP TABLE _tmp_households_evidence AS "
                 "SELECT * FROM _tmp_households_rows WHERE dwelling_key IS NOT NULL")
-    place_postcode_rows(con)
+    place_postcode_rows(con, settings)
     con.execute(RETURNS_SQL)
+    con.execute(LEFT_WITH_SQL)
 
 
 RETURNS_SQL = """
@@ -119,33 +122,91 @@ FROM _tmp_households_evidence e
 """
 
 
-def place_postcode_rows(con: duckdb.DuckDBPyConnection) -> None:
+LEFT_WITH_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_households_evidence AS
+WITH dated AS (SELECT * FROM _tmp_households_evidence
+               WHERE NOT is_period AND start_date IS NOT NULL),
+period AS (SELECT * FROM _tmp_households_evidence WHERE is_period AND start_date IS NOT NULL),
+per_home AS (SELECT person_id, dwelling_key, max(start_date) AS last_date FROM dated
+             GROUP BY ALL),
+top2 AS (SELECT person_id, list(last_date ORDER BY last_date DESC, dwelling_key)[2] AS second,
+                arg_max(dwelling_key, (last_date, dwelling_key)) AS home
+         FROM per_home GROUP BY ALL),
+latest AS (  -- each person's dated rows at a dwelling newer than all their rows elsewhere
+    SELECT d.person_id, d.dwelling_key, d.start_date FROM dated d JOIN top2 t USING (person_id)
+    WHERE d.dwelling_key = t.home AND (t.second IS NULL OR d.start_date > t.second)),
+moved AS (  -- someone who lived at the period's dwelling, then on a newer period at the row's
+    SELECT p.record_id, l.start_date AS left_on, c.person_id AS left_with
+    FROM period p JOIN latest l ON l.person_id = p.person_id
+     AND l.dwelling_key <> p.dwelling_key AND l.start_date > p.start_date
+     AND p.valid_to >= l.start_date
+    JOIN period c ON c.dwelling_key = l.dwelling_key AND c.person_id <> p.person_id
+     AND c.start_date > p.start_date AND c.start_date <= l.start_date
+     AND c.valid_to >= l.start_date
+    JOIN _tmp_households_evidence h ON h.person_id = c.person_id
+     AND h.dwelling_key = p.dwelling_key AND h.seen_date >= p.start_date
+     AND h.start_date < c.start_date),
+first_ AS (SELECT record_id, min(left_on) AS left_on,
+                  arg_min(left_with, (left_on, left_with)) AS left_with
+           FROM moved GROUP BY ALL)
+SELECT e.*, f.left_on, f.left_with
+FROM _tmp_households_evidence e LEFT JOIN first_ f USING (record_id)
+"""
+
+
+def place_postcode_rows(con: duckdb.DuckDBPyConnection, s: HouseholdSettings) -> None:
     """Rows with a postcode but no address (an A&E attendance, a baby's first record) become
     evidence for a dwelling at that postcode: the person's own dwelling there if they have one
     on another row, else the one dwelling there where someone of the same surname (give or take
-    a typing slip) lived on the row's date. A row that fits no dwelling, or more than one, is
-    left out."""
-    con.execute("""
+    a typing slip) lived on the row's date: at the dwelling of their latest running period if
+    one covers the date (it outranks their dated rows), else where a dated row of theirs still
+    counts. For a child's row (under ``adult_age`` on its date), of several such dwellings the
+    one housing someone of a parent's generation (``parent_age_gap`` years older) wins when it
+    is the only one. A row that fits no dwelling, or more than one, is left out."""
+    lo, hi = s.parent_age_gap
+    con.execute(f"""
         INSERT INTO _tmp_households_evidence
         WITH pc AS (
-            SELECT r.*, upper(p.surname) AS surname FROM _tmp_households_rows r
-            JOIN persons p USING (person_id)
+            SELECT r.*, upper(p.surname) AS surname, p.date_of_birth
+            FROM _tmp_households_rows r JOIN persons p USING (person_id)
             WHERE r.dwelling_key IS NULL AND r.start_date IS NOT NULL),
         own AS (
             SELECT pc.record_id, arg_max(e.dwelling_key, (e.seen_date, e.dwelling_key)) AS key
             FROM pc JOIN _tmp_households_evidence e
               ON e.person_id = pc.person_id AND e.postcode = pc.postcode
             GROUP BY ALL),
-        kin AS (
-            SELECT pc.record_id, min(e.dwelling_key) AS key
+        there AS (  -- kin evidence at the postcode on the row's date
+            SELECT pc.record_id, e.person_id AS kin_id, e.dwelling_key, e.is_period,
+                   e.start_date,
+                   date_diff('year', k.date_of_birth, pc.date_of_birth)
+                       BETWEEN {int(lo)} AND {int(hi)}
+                   AND pc.date_of_birth > pc.start_date - INTERVAL {int(s.adult_age)} YEAR
+                       AS elder
             FROM pc JOIN _tmp_households_evidence e
               ON e.postcode = pc.postcode AND e.person_id <> pc.person_id
              AND e.start_date <= pc.start_date AND pc.start_date <= e.valid_to
             JOIN persons k ON k.person_id = e.person_id
              AND jaro_winkler_similarity(upper(k.surname), pc.surname) >= 0.9
-            WHERE pc.record_id NOT IN (SELECT record_id FROM own)
-            GROUP BY ALL HAVING count(DISTINCT e.dwelling_key) = 1),
-        placed AS (SELECT * FROM own UNION ALL SELECT * FROM kin),
+            WHERE pc.record_id NOT IN (SELECT record_id FROM own)),
+        elsewhere AS (  -- the kin's latest running period on that date, wherever it is
+            SELECT DISTINCT t.record_id, t.kin_id, arg_max(o.dwelling_key,
+                       (o.start_date, o.dwelling_key)) AS key
+            FROM (SELECT DISTINCT record_id, kin_id FROM there) t
+            JOIN pc USING (record_id)
+            JOIN _tmp_households_evidence o ON o.person_id = t.kin_id AND o.is_period
+             AND o.start_date <= pc.start_date AND pc.start_date <= o.valid_to
+            GROUP BY ALL),
+        homes AS (
+            SELECT t.record_id, t.dwelling_key, bool_or(coalesce(t.elder, false)) AS elder
+            FROM there t LEFT JOIN elsewhere w USING (record_id, kin_id)
+            WHERE w.key IS NULL OR w.key = t.dwelling_key
+            GROUP BY ALL),
+        kin AS (
+            SELECT record_id, CASE WHEN count(*) = 1 THEN min(dwelling_key)
+                                   WHEN count(*) FILTER (WHERE elder) = 1
+                                   THEN min(dwelling_key) FILTER (WHERE elder) END AS key
+            FROM homes GROUP BY ALL),
+        placed AS (SELECT * FROM own UNION ALL SELECT * FROM kin WHERE key IS NOT NULL),
         dwelling AS (SELECT dwelling_key, any_value(uprn) AS uprn,
                             mode(address ORDER BY address) AS address
                      FROM _tmp_households_evidence GROUP BY ALL)
@@ -180,9 +241,13 @@ def _winners_sql(days: int) -> str:
                UNION SELECT DISTINCT person_id, CAST(valid_to + INTERVAL 1 DAY AS DATE) FROM ev),
         scored AS (
             SELECT bp.person_id, bp.at_date, ev.dwelling_key,
-                   max(CASE WHEN ev.is_period
+                   max(CASE WHEN ev.is_period AND (ev.left_on IS NULL
+                                                   OR bp.at_date < ev.left_on)
                             THEN {PERIOD_FIRST} + date_diff('day', DATE '1900-01-01',
                                                             ev.start_date) + ev.reliability
+                            WHEN ev.is_period  -- left with a co-resident: counts from its start
+                            THEN date_diff('day', DATE '1900-01-01', ev.start_date)
+                                 + ev.reliability * {int(days)}
                             ELSE date_diff('day', DATE '1900-01-01',
                                            least(ev.seen_date, bp.at_date))
                                  + ev.reliability * {int(days)}
@@ -259,5 +324,7 @@ def _said(ev: str) -> str:
             f"|| strftime({ev}.seen_date, '%Y-%m-%d') ELSE 'seen on ' || {ev}.feed || ' ' "
             f"|| strftime({ev}.seen_date, '%Y-%m-%d') END || CASE WHEN {ev}.is_placed "
             f"THEN ', postcode only' ELSE '' END || CASE WHEN {ev}.is_return "
-            "THEN ', back at an address left earlier' ELSE '' END || ' (reliability ' "
+            "THEN ', back at an address left earlier' ELSE '' END || CASE WHEN "
+            f"{ev}.left_on IS NOT NULL THEN ', left with ' || {ev}.left_with || ' by ' "
+            f"|| strftime({ev}.left_on, '%Y-%m-%d') ELSE '' END || ' (reliability ' "
             f"|| round({ev}.reliability, 2) || ')'")

@@ -10,7 +10,14 @@ import duckdb
 
 from famlink.engine import create_temp_table, scalar, table_exists, transaction
 from famlink.errors import FamlinkError
-from famlink.households import carried, families, households, relationships, residence
+from famlink.households import (
+    carried,
+    families,
+    households,
+    left_home,
+    relationships,
+    residence,
+)
 from famlink.link.stable_ids import IdEvent, event_columns
 from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
@@ -45,6 +52,7 @@ def run_households(project: Project, con: duckdb.DuckDBPyConnection,
         residence.build_spans(con, as_of, settings)
         residence.build_current(con, as_of)
         carried.carry(con, as_of, settings)
+        left_home.leave_home(con, as_of, settings)
         progress("households", 2, 4)
         hh_events = households.build_households(con, as_of)
         progress("families", 3, 4)
