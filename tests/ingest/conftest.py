@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from famlink.engine import connect
+from famlink.pipeline import run_stages
 from famlink.project import Project, load_project
 
 PEOPLE_FEED = """\
@@ -45,6 +46,16 @@ class ProjectMaker:
 
     def load(self) -> Project:
         return load_project(self.root)
+
+    def standardised(self) -> Project:
+        """The project loaded, ingested and standardised."""
+        project = self.load()
+        con = connect(project.warehouse_path)
+        try:
+            run_stages(project, con, ["ingest", "standardise"], lambda *a: None)
+        finally:
+            con.close()
+        return project
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from famlink.engine import connect
 from famlink.link import stage
-from famlink.pipeline import run_stages
 from tests.ingest.conftest import ProjectMaker
 
 INCIDENTS = """\
@@ -44,12 +42,7 @@ def _profiles(tmp_path: Path) -> dict[str, str]:
     maker = ProjectMaker(tmp_path / "proj")
     maker.feed("incidents", INCIDENTS)
     maker.file("incoming/incidents/a.csv", ROWS)
-    project = maker.load()
-    con = connect(project.warehouse_path)
-    try:
-        run_stages(project, con, ["ingest", "standardise"], lambda *a: None)
-    finally:
-        con.close()
+    project = maker.standardised()
     con = duckdb.connect(str(project.warehouse_path))
     try:
         con.execute(stage.LINK_RECORDS_SQL)

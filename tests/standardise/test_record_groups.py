@@ -7,9 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from famlink.engine import connect
 from famlink.errors import FamlinkError
-from famlink.pipeline import run_stages
 from tests.ingest.conftest import ProjectMaker
 
 # A tenancy report: the tenancy's first rows list its household, one row each; the later
@@ -41,12 +39,7 @@ def _groups(tmp_path: Path, within: str) -> dict[str, set[str]]:
     maker = ProjectMaker(tmp_path / "proj")
     maker.feed("tenancies", TENANCY_FEED % within)
     maker.file("incoming/tenancies/t.csv", ROWS)
-    project = maker.load()
-    con = connect(project.warehouse_path)
-    try:
-        run_stages(project, con, ["ingest", "standardise"], lambda *a: None)
-    finally:
-        con.close()
+    project = maker.standardised()
     con = duckdb.connect(str(project.warehouse_path), read_only=True)
     try:
         rows = con.execute("SELECT group_key, record_id FROM record_groups "

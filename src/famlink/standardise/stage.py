@@ -127,22 +127,18 @@ def _apply_min_ages(project: Project, con: duckdb.DuckDBPyConnection,
     con.execute(f"UPDATE {table} SET latest_dob = event_date WHERE event_date IS NOT "
                 "NULL AND feed IN (SELECT unnest(?))", [born])
     for feed in project.feeds.values():
-        if feed.min_age is None:
-            continue
-        roles = [r.strip().upper() for r in feed.min_age_roles]
-        role_filter = "AND upper(trim(role)) IN (SELECT unnest(?))" if roles else ""
-        con.execute(f"UPDATE {table} SET latest_dob = CAST(event_date - INTERVAL "
-                    f"{int(feed.min_age)} YEAR AS DATE) WHERE feed = ? AND event_date IS NOT "
-                    f"NULL {role_filter}", [feed.name, *([roles] if roles else [])])
-    for feed in project.feeds.values():
-        if feed.max_age is None:
-            continue
-        roles = [r.strip().upper() for r in feed.max_age_roles]
-        role_filter = "AND upper(trim(role)) IN (SELECT unnest(?))" if roles else ""
-        con.execute(f"UPDATE {table} SET earliest_dob = CAST(event_date - INTERVAL "
-                    f"{int(feed.max_age) + 1} YEAR + INTERVAL 1 DAY AS DATE) WHERE feed = ? "
-                    f"AND event_date IS NOT NULL {role_filter}",
-                    [feed.name, *([roles] if roles else [])])
+        bounds = [("latest_dob", feed.min_age, 0, feed.min_age_roles),
+                  ("earliest_dob", feed.max_age, 1, feed.max_age_roles)]
+        for column, age, plus, role_names in bounds:
+            if age is None:
+                continue
+            roles = [r.strip().upper() for r in role_names]
+            role_filter = "AND upper(trim(role)) IN (SELECT unnest(?))" if roles else ""
+            # born by event_date - min_age years; after event_date - (max_age + 1) years
+            con.execute(f"UPDATE {table} SET {column} = CAST(event_date - INTERVAL "
+                        f"{int(age) + plus} YEAR + INTERVAL {plus} DAY AS DATE) WHERE feed = ? "
+                        f"AND event_date IS NOT NULL {role_filter}",
+                        [feed.name, *([roles] if roles else [])])
 
 
 def run_standardise(project: Project, con: duckdb.DuckDBPyConnection,
