@@ -1,5 +1,5 @@
-"""Which level of each comparison a pair of records reaches (link/settings.py), scored by
-Splink on DuckDB exactly as the link stage scores pairs."""
+"""Which level of each comparison a pair of records reaches, and which pairs the blocking
+rules bring to be scored (link/settings.py), run by Splink on DuckDB as the link stage runs it."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def _record(rid: str, **values: Any) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(COLUMNS)
     row.update(record_id=rid, is_initial_only=False, **values)
     row["surname_all"] = [row["surname"]] if row["surname"] else []
+    row["first_name_canon"] = row["first_name_canon"] or row["first_name"]
     return row
 
 
@@ -95,3 +96,36 @@ def test_a_postcode_one_character_out_is_its_own_address_level():
         "postcode one character out")
     assert _levels(_record("l", **left), _record("r", **elsewhere))["address"] == (
         "All other comparisons")
+
+
+def _blocked(*records: dict[str, Any]) -> set[frozenset[str]]:
+    """The pairs of record ids the default blocking rules bring to be scored."""
+    linker = model.make_linker(pa.Table.from_pylist(list(records), schema=SCHEMA),
+                               splink_settings(MatchingConfig()))
+    pairs = linker.inference.compute_blocked_pairs_for_predict().as_duckdbpyrelation()
+    return {frozenset(row) for row in pairs.select("join_key_l, join_key_r").fetchall()}
+
+
+@pytest.mark.parametrize("first_id, second_id", [("a", "b"), ("b", "a")])
+def test_half_a_swap_at_one_postcode_is_blocked_either_way_round(first_id, second_id):
+    # no date of birth, the person numbers one digit out, no name in its own place
+    harrison = _record(first_id, first_name="HARRISON", surname="CAPURSO", postcode="6233",
+                       address_norm="7 ERLDUNDA CIRCUIT BELLBIRD COTTAGE JAN JUC")
+    ruby = _record(second_id, first_name="CAPURSO", surname="RUBY", postcode="6233",
+                   address_norm="7 ERLDUNDA CIRCUIT BELLBIRDCTGE JAN JUC")
+    elsewhere = _record("c", first_name="CAPURSO", surname="RUBY", postcode="3001",
+                        address_norm="7 ERLDUNDA CIRCUIT BELLBIRDCTGE JAN JUC")
+    blocked = _blocked(harrison, ruby, elsewhere)
+    assert frozenset((first_id, second_id)) in blocked
+    assert frozenset((first_id, "c")) not in blocked
+
+
+def test_the_same_forename_and_address_text_is_blocked_across_a_mistyped_postcode():
+    casey = _record("a", first_name="CASEY", surname="FLATMAN",
+                    dob="1993-10-02", postcode="7250", address_norm="3 WYSELASKIE CIRCUIT MENTONE")
+    typo = _record("b", first_name="CASEY", surname="FLATAN",
+                   postcode="7205", address_norm="3 WYSELASKIE CIRCUIT MENTONE")
+    moved = {**typo, "record_id": "c", "address_norm": "9 OTHER STREET MENTONE"}
+    blocked = _blocked(casey, typo, moved)
+    assert frozenset(("a", "b")) in blocked
+    assert frozenset(("a", "c")) not in blocked
