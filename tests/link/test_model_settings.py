@@ -78,14 +78,15 @@ def test_no_half_swap_without_a_crossed_full_name(left, right):
     assert levels["first_name"] in ("All other comparisons", "initial agrees")
 
 
-def test_one_letter_out_in_a_short_name_that_jaro_winkler_misses():
-    levels = _levels(_record("l", **_person("CLAIN", "EBERT")),
-                     _record("r", **_person("CLSIN", "EBHRT")))
-    assert levels["first_name"] == "one letter out"
-    assert levels["surname"] == "one letter out"
-    apart = _levels(_record("l", **_person("CLAIN", "EBERT")),
-                    _record("r", **_person("CLARA", "EBBAN")))
-    assert apart["first_name"] == apart["surname"] == "All other comparisons"
+@pytest.mark.parametrize("left, right, level", [
+    (("CLAIN", "EBERT"), ("CLSIN", "EBHRT"), "one letter out"),  # a letter changed
+    (("LUKE", "COLE"), ("LUKA", "COLT"), "one letter out"),  # the last letter
+    (("CLAIN", "EBERT"), ("CLARA", "EBBAN"), "All other comparisons"),  # two letters changed
+    (("CLAIN", "EBERT"), ("NICLA", "TREBE"), "All other comparisons"),  # letters far apart
+])
+def test_one_letter_out_in_a_short_name_that_jaro_winkler_misses(left, right, level):
+    levels = _levels(_record("l", **_person(*left)), _record("r", **_person(*right)))
+    assert levels["first_name"] == levels["surname"] == level
 
 
 def test_a_postcode_one_character_out_is_its_own_address_level():
@@ -96,6 +97,9 @@ def test_a_postcode_one_character_out_is_its_own_address_level():
         "postcode one character out")
     assert _levels(_record("l", **left), _record("r", **elsewhere))["address"] == (
         "All other comparisons")
+    changed = {**elsewhere, "postcode": "2018"}
+    assert _levels(_record("l", **left), _record("r", **changed))["address"] == (
+        "postcode one character out")
 
 
 def _blocked(*records: dict[str, Any]) -> set[frozenset[str]]:
