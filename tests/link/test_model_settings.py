@@ -9,7 +9,12 @@ import pyarrow as pa
 import pytest
 
 from famlink.link import model
-from famlink.link.settings import MatchingConfig, splink_settings
+from famlink.link.settings import (
+    DEFAULT_BLOCKING,
+    TYPO_BLOCKING,
+    MatchingConfig,
+    splink_settings,
+)
 from famlink.link.stage import PROFILE_COLUMNS
 
 COLUMNS = ("record_id", *PROFILE_COLUMNS)
@@ -103,10 +108,12 @@ def test_a_postcode_one_character_out_is_its_own_address_level():
         "postcode one character out")
 
 
-def _blocked(*records: dict[str, Any]) -> set[frozenset[str]]:
-    """The pairs of record ids the default blocking rules bring to be scored."""
+def _blocked(*records: dict[str, Any], typos: bool = True) -> set[frozenset[str]]:
+    """The pairs of record ids the default blocking rules, with the rules for data full of
+    typos (``typos``), bring to be scored."""
+    rules = [*DEFAULT_BLOCKING, *TYPO_BLOCKING] if typos else DEFAULT_BLOCKING
     linker = model.make_linker(pa.Table.from_pylist(list(records), schema=SCHEMA),
-                               splink_settings(MatchingConfig()))
+                               splink_settings(MatchingConfig(blocking=rules)))
     pairs = linker.inference.compute_blocked_pairs_for_predict().as_duckdbpyrelation()
     return {frozenset(row) for row in pairs.select("join_key_l, join_key_r").fetchall()}
 
@@ -123,6 +130,7 @@ def test_half_a_swap_at_one_postcode_is_blocked_either_way_round(first_id, secon
     blocked = _blocked(harrison, ruby, elsewhere)
     assert frozenset((first_id, second_id)) in blocked
     assert frozenset((first_id, "c")) not in blocked
+    assert frozenset((first_id, second_id)) not in _blocked(harrison, ruby, typos=False)
 
 
 def test_the_same_forename_and_address_text_is_blocked_across_a_mistyped_postcode():
@@ -134,3 +142,4 @@ def test_the_same_forename_and_address_text_is_blocked_across_a_mistyped_postcod
     blocked = _blocked(casey, typo, moved)
     assert frozenset(("a", "b")) in blocked
     assert frozenset(("a", "c")) not in blocked
+    assert frozenset(("a", "b")) not in _blocked(casey, typo, typos=False)
