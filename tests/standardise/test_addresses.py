@@ -214,6 +214,15 @@ def test_address_without_a_street() -> None:
     )  # fmt: skip
 
 
+def test_a_bare_number_without_a_street_is_the_house_number() -> None:
+    parts = parse_address("297, Irrigation Farm, Campsie")
+    assert (parts.house_number, parts.house_name, parts.street, parts.town) == (
+        "297", None, None, "CAMPSIE",
+    )  # fmt: skip
+    assert parse_address("12C, Meadow View").house_number == "12"
+    assert parse_address("Rose House, Newtown").house_number is None
+
+
 def test_empty_address() -> None:
     assert parse_address("") == AddressParts(None, None, None, None, None, None, (), None)
     assert parse_address(" , ,") == AddressParts(None, None, None, None, None, None, (), None)

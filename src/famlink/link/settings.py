@@ -4,12 +4,15 @@
 blocking rules and training. The comparisons are famlink's own, built for UK council data:
 
 - forename: exact (term-frequency adjusted), same canonical forename (Bob = Robert), same
-  sound, close spelling, an initial that agrees, forename and surname swapped;
+  sound, close spelling, one letter out, an initial that agrees, forename and surname
+  swapped (exactly or closely), half a swap (one name crossed over, the other changed);
 - surname: exact (term-frequency adjusted), a shared part of a double-barrelled name or a
-  former surname, swapped, same sound, close spelling;
+  former surname, same sound, close spelling, one letter out (a swap is weighed once, by
+  the forename);
 - date of birth: exact, day and month swapped, one year out, one character out;
 - address as ONE comparison (UPRN: the gazetteer's where the address matched one, else the
-  feed's; then same dwelling, same house number and postcode, same postcode, same sector),
+  feed's; then same dwelling, same house number and postcode, same postcode, similar address
+  text, postcode one character out, same sector),
   so street, number and postcode never count three times and a household does not outweigh
   a different forename and date of birth;
 - NHS number, UPN and NI number: only valid identifiers ever reach the model.
@@ -52,6 +55,15 @@ DEFAULT_BLOCKING = [
     "l.dob = r.dob AND l.first_initial = r.first_initial",
     "l.first_name_metaphone = r.first_name_metaphone "
     "AND l.surname_metaphone = r.surname_metaphone AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
+]
+# Not in the defaults (they cost link time at scale for a few pairs in council data): for data
+# whose postcodes are often mistyped and whose names are often swapped, such as FEBRL, list
+# them after the defaults in `blocking:`. The same forename and address text (a mistyped
+# postcode), and half a swap (one record's forename the other's surname) at one postcode.
+TYPO_BLOCKING = [
+    "l.first_name_canon = r.first_name_canon AND l.address_norm = r.address_norm",
+    "l.first_name = r.surname AND l.postcode = r.postcode",
+    "l.surname = r.first_name AND l.postcode = r.postcode",
 ]
 DEFAULT_EM_BLOCKING = [
     "l.dob = r.dob",
@@ -137,6 +149,32 @@ _FULL = ("length(first_name_l) > 1 AND length(surname_l) > 1 AND length(first_na
 SWAPPED = f"first_name_l = surname_r AND surname_l = first_name_r AND {_FULL}"
 SWAPPED_CLOSE = (f"jaro_winkler_similarity(first_name_l, surname_r) >= 0.9 AND "
                  f"jaro_winkler_similarity(surname_l, first_name_r) >= 0.9 AND {_FULL}")
+# One character changed, or two neighbouring characters transposed (the same length, one
+# or two positions differing, and for two, the same characters: Jaro at 0.9 or more):
+# CLAIN / CLSIN, EBERT / EBHRT, a postcode 2016 / 2061, which Jaro-Winkler misses in short
+# values (a letter added or dropped it already finds). Counting differing positions costs
+# next to nothing per pair; an edit distance costs several times as much.
+def _differing(a: str, b: str) -> str:
+    """How many positions differ, for two values of one length (else NULL: DuckDB's hamming
+    fails on values of different lengths, and a CASE is only evaluated where it applies)."""
+    return f"CASE WHEN length({a}) = length({b}) THEN hamming({a}, {b}) END"
+
+
+def one_out(a: str, b: str) -> str:
+    return (f"({_differing(a, b)} = 1 OR ({_differing(a, b)} = 2 AND "
+            f"jaro_similarity({a}, {b}) >= 0.9))")
+
+
+# Half a swap: one record's forename is the other's surname (or one letter changed, added or
+# dropped from it, for names of four letters or more) and the remaining two names differ, as
+# where names were swapped and one of them then mistyped or replaced (JULIANA ROMAN /
+# MASOEN JULIANA, LUCY CLARKE / BKOWS LUC Y).
+_ONE_EDIT = ("CASE WHEN length({a}_l) = length({b}_r) THEN hamming({a}_l, {b}_r) = 1 "
+             "WHEN abs(length({a}_l) - length({b}_r)) = 1 THEN levenshtein({a}_l, {b}_r) = 1 "
+             "ELSE false END")
+_CROSS = "({a}_l = {b}_r OR (length({a}_l) >= 4 AND " + _ONE_EDIT + "))"
+HALF_SWAPPED = (f"({_CROSS.format(a='first_name', b='surname')} OR "
+                f"{_CROSS.format(a='surname', b='first_name')}) AND {_FULL}")
 
 
 def _forename() -> cl.CustomComparison:
@@ -147,7 +185,10 @@ def _forename() -> cl.CustomComparison:
                         label_for_charts="same canonical forename (nickname)"),
         cll.CustomLevel(SWAPPED, label_for_charts="forename and surname swapped"),
         cll.JaroWinklerLevel("first_name", 0.9),
+        cll.CustomLevel(one_out("first_name_l", "first_name_r"),
+                        label_for_charts="one letter out"),
         cll.CustomLevel(SWAPPED_CLOSE, label_for_charts="swapped, with a spelling change"),
+        cll.CustomLevel(HALF_SWAPPED, label_for_charts="one name swapped, the other differs"),
         cll.CustomLevel("first_name_metaphone_l = first_name_metaphone_r",
                         label_for_charts="same sound"),
         cll.CustomLevel("(is_initial_only_l OR is_initial_only_r) AND "
@@ -160,11 +201,15 @@ def _surname() -> cl.CustomComparison:
     return cl.CustomComparison(output_column_name="surname", comparison_levels=[
         cll.NullLevel("surname"),
         cll.ExactMatchLevel("surname", term_frequency_adjustments=True),
-        cll.CustomLevel(SWAPPED, label_for_charts="forename and surname swapped"),
+        # a swap is one piece of evidence, weighed once, by the forename comparison
+        cll.CustomLevel(SWAPPED, label_for_charts="swapped (weighed with the forename)"
+                        ).configure(is_null_level=True),
         cll.CustomLevel("len(list_intersect(surname_all_l, surname_all_r)) > 0",
                         label_for_charts="shares a surname part or former surname"),
         cll.JaroWinklerLevel("surname", 0.9),
-        cll.CustomLevel(SWAPPED_CLOSE, label_for_charts="swapped, with a spelling change"),
+        cll.CustomLevel(one_out("surname_l", "surname_r"), label_for_charts="one letter out"),
+        cll.CustomLevel(SWAPPED_CLOSE, label_for_charts="swapped, with a spelling change "
+                        "(weighed with the forename)").configure(is_null_level=True),
         cll.CustomLevel("surname_metaphone_l = surname_metaphone_r",
                         label_for_charts="same sound"),
         cll.ElseLevel(),
@@ -203,6 +248,8 @@ def _address() -> cl.CustomComparison:
         cll.CustomLevel("postcode_l = postcode_r", label_for_charts="same postcode"),
         cll.CustomLevel("jaro_winkler_similarity(address_norm_l, address_norm_r) >= 0.92",
                         label_for_charts="similar address text"),
+        cll.CustomLevel(one_out("postcode_l", "postcode_r"),
+                        label_for_charts="postcode one character out"),
         cll.CustomLevel("postcode_sector_l = postcode_sector_r", label_for_charts="same sector"),
         cll.ElseLevel(),
     ])

@@ -173,9 +173,11 @@ def parse_address(text: str | None) -> AddressParts:
     flat = _take_sub_building(lines)
     lines = [line for line in lines if line]
     at = _street_line_index(lines)
-    if at is None:
-        house_name = " ".join(lines[0]) if lines else None
-        return _parts(flat, None, house_name, None, lines[1:], tokens, postcode)
+    if at is None:  # no street: a first line that is a bare number is still the house number
+        house_number, house_name = _house_from_lines(lines[:1], None, [])
+        if house_number is not None:
+            house_number, flat = _house_number(house_number, flat)
+        return _parts(flat, house_number, house_name, None, lines[1:], tokens, postcode)
     before, line, after = lines[:at], lines[at], lines[at + 1 :]
     number_at, street_end = _street_span(line)
     number, flat = _house_number(line[number_at] if number_at is not None else None, flat)
