@@ -161,7 +161,41 @@ class Clusterer:
         return i
 
     def conflict(self, a: int, b: int) -> bool:
+        state = self.state
+        if a not in state and b not in state:  # two records on their own: no objects made
+            return self._records_contradict(self._record[a], self._record[b])
         return self.contradicts(self.view(a), self.view(b))
+
+    def _records_contradict(self, ra: int, rb: int) -> bool:
+        """``contradicts`` for two records (indices into the columns) on their own."""
+        off, groups = self._offsets, self._groups
+        if off[ra + 1] > off[ra] and off[rb + 1] > off[rb] and not set(
+                groups[off[ra]:off[ra + 1]]).isdisjoint(groups[off[rb]:off[rb + 1]]):
+            return True
+        for codes in self._identifiers:
+            x, y = codes[ra], codes[rb]
+            if x >= 0 and y >= 0 and x != y:
+                return True
+        gx, gy = self._generation[ra], self._generation[rb]
+        if gx and gy and gx != gy:
+            return True
+        da, db = self._dob[ra], self._dob[rb]
+        la, lb = self._latest[ra], self._latest[rb]
+        ea, eb = self._earliest[ra], self._earliest[rb]
+        for dob, latest, earliest in ((da, lb, eb), (db, la, ea)):
+            if dob != NO_DATE and ((latest != NO_DATE and dob > latest)
+                                   or (earliest != NO_DATE and dob < earliest)):
+                return True
+        if (la != NO_DATE and eb != NO_DATE and eb > la) or \
+                (lb != NO_DATE and ea != NO_DATE and ea > lb):
+            return True
+        if self.dob_years is None or da == NO_DATE or db == NO_DATE:
+            return False
+        ko, keys = self._key_offsets, self._keys
+        if ko[ra + 1] > ko[ra] and ko[rb + 1] > ko[rb] and not set(
+                keys[ko[ra]:ko[ra + 1]]).isdisjoint(keys[ko[rb]:ko[rb + 1]]):
+            return False
+        return not _days_compatible(da, db, self.dob_years)
 
     def contradicts(self, ga: _Group, gb: _Group) -> bool:
         small, large = (ga.groups, gb.groups) if len(ga.groups) < len(gb.groups) else \
@@ -186,9 +220,16 @@ class Clusterer:
         return any(not _days_compatible(x, y, years) for x in ga.dobs for y in gb.dobs)
 
     def union(self, a: int, b: int) -> int:
-        ga, gb = self.view(a), self.view(b)
-        if ga.size < gb.size:
-            a, b, ga, gb = b, a, gb, ga
+        state = self.state
+        if (state[a].size if a in state else 1) < (state[b].size if b in state else 1):
+            a, b = b, a
+        ga = self.view(a)
+        if b not in state:  # a record on its own joins: no object made for it
+            self._absorb(ga, self._record[b])
+            state[a] = ga
+            self.parent[b] = a
+            return a
+        gb = state[b]
         ga.size += gb.size
         for kind, values in gb.identifiers.items():
             ga.identifiers.setdefault(kind, set()).update(values)
@@ -205,6 +246,27 @@ class Clusterer:
         self.state.pop(b, None)
         self.parent[b] = a
         return a
+
+    def _absorb(self, ga: _Group, r: int) -> None:
+        """``union`` of a group with record index ``r`` on its own."""
+        ga.size += 1
+        for kind, codes in enumerate(self._identifiers):
+            if codes[r] >= 0:
+                ga.identifiers.setdefault(kind, set()).add(codes[r])
+        dob, gen, latest, earliest = (self._dob[r], self._generation[r], self._latest[r],
+                                      self._earliest[r])
+        if dob != NO_DATE:
+            ga.dobs.add(dob)
+        if gen:
+            ga.generations.add(gen)
+        ga.groups.update(self._groups[self._offsets[r]:self._offsets[r + 1]])
+        ga.keys.update(self._keys[self._key_offsets[r]:self._key_offsets[r + 1]])
+        ga.has_strong = ga.has_strong or bool(self._strong[r])
+        if latest != NO_DATE:
+            ga.latest_dob = latest if ga.latest_dob is None else min(ga.latest_dob, latest)
+        if earliest != NO_DATE:
+            ga.earliest_dob = (earliest if ga.earliest_dob is None
+                               else max(ga.earliest_dob, earliest))
 
     def try_merge(self, i: int, j: int) -> bool:
         a, b = self.find(i), self.find(j)
