@@ -83,9 +83,54 @@ WHERE r.dwelling IS NOT NULL GROUP BY p.cluster, r.dwelling;
 CREATE OR REPLACE TEMP TABLE _tmp_name_cluster_stays AS
 SELECT p.cluster, s.* FROM _tmp_name_stays s JOIN _tmp_name_profiles p USING (profile_id);
 """
-# Each weak cluster's candidates: strong clusters with its full name, and strong clusters
-# whose address agrees with it at weak_link (rivals: the name alone cannot choose then).
+# The strong clusters by which a weak cluster given only an initial could be placed: those
+# with a home where one of its strong co-members has one, and those with a stay elsewhere
+# that ends or starts within move_days of one of its stays, by initial and surname. (Pairing
+# every such record with everyone of its initial and surname first grows with the square of
+# the town: 3 million pairs at 100,000 people, 295 million at 1,000,000.)
+ROUTES_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_name_route_co AS
+WITH weak AS (SELECT DISTINCT cluster AS w FROM _tmp_name_profiles
+              WHERE NOT cluster_strong AND initial_only AND NOT full_name {scope}),
+mine AS (SELECT DISTINCT weak.w, g.group_key FROM weak
+         JOIN _tmp_name_profiles p ON p.cluster = weak.w
+         JOIN _tmp_link_records r ON r.profile_id = p.profile_id
+         JOIN _tmp_link_groups g ON g.record_id = r.record_id)
+SELECT DISTINCT m.w, p.cluster AS co_cluster, p.cluster_strong FROM mine m
+JOIN _tmp_link_groups g ON g.group_key = m.group_key
+JOIN _tmp_link_records r ON r.record_id = g.record_id
+JOIN _tmp_name_profiles p ON p.profile_id = r.profile_id
+WHERE p.cluster <> m.w;
+CREATE OR REPLACE TEMP TABLE _tmp_name_routes AS
+WITH weak AS (SELECT DISTINCT cluster AS w, surname, initial FROM _tmp_name_profiles
+              WHERE NOT cluster_strong AND initial_only AND NOT full_name {scope}),
+co AS (SELECT w, co_cluster FROM _tmp_name_route_co WHERE cluster_strong),
+shared AS (SELECT DISTINCT co.w, h2.cluster AS c FROM co
+           JOIN _tmp_name_homes h1 ON h1.cluster = co.co_cluster
+           JOIN _tmp_name_homes h2 ON h2.dwelling = h1.dwelling AND h2.cluster <> co.co_cluster),
+weak_stays AS (SELECT weak.w, weak.surname, weak.initial, s.dwelling,
+                      unnest(generate_series(-{move_days}, {move_days})) AS shift,
+                      s.start_date, s.end_date
+               FROM weak JOIN _tmp_name_cluster_stays s ON s.cluster = weak.w),
+named_stays AS (SELECT n.surname, n.initial, s.cluster, s.dwelling, s.start_date, s.end_date
+                FROM _tmp_name_cluster_stays s
+                JOIN _tmp_name_strong_initials n ON n.cluster = s.cluster),
+ended AS (SELECT DISTINCT ws.w, ns.cluster AS c FROM weak_stays ws JOIN named_stays ns
+          ON ns.surname = ws.surname AND ns.initial = ws.initial
+          AND ns.end_date = CAST(ws.start_date + ws.shift * INTERVAL 1 DAY AS DATE)
+          WHERE ns.dwelling <> ws.dwelling),
+started AS (SELECT DISTINCT ws.w, ns.cluster AS c FROM weak_stays ws JOIN named_stays ns
+            ON ns.surname = ws.surname AND ns.initial = ws.initial
+            AND ns.start_date = CAST(ws.end_date + ws.shift * INTERVAL 1 DAY AS DATE)
+            WHERE ns.dwelling <> ws.dwelling)
+SELECT w, c FROM shared UNION SELECT w, c FROM ended UNION SELECT w, c FROM started
+"""
+# Each weak cluster's candidates: strong clusters with its full name, strong clusters with
+# its initial and surname that a route could place it by, and strong clusters whose address
+# agrees with it at weak_link (rivals: the name alone cannot choose then).
 CANDIDATES_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_name_initial_counts AS
+SELECT surname, initial, count(*) AS n FROM _tmp_name_strong_initials GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE _tmp_name_candidates AS
 WITH weak AS (SELECT cluster AS w, surname, initial, canon, full_name,
                      min(profile_id) AS profile_id
@@ -100,8 +145,16 @@ by_full_name AS (SELECT weak.w, s.cluster AS c, weak.profile_id AS weak_profile,
                  WHERE weak.full_name),
 by_initial AS (SELECT weak.w, s.cluster AS c, weak.profile_id AS weak_profile,
                       s.profile_id AS strong_profile, false AS full_name
-               FROM weak JOIN _tmp_name_strong_initials s
-                 ON s.surname = weak.surname AND s.initial = weak.initial
+               FROM weak JOIN _tmp_name_routes rc ON rc.w = weak.w
+               JOIN _tmp_name_strong_initials s
+                 ON s.cluster = rc.c AND s.surname = weak.surname AND s.initial = weak.initial
+               WHERE NOT weak.full_name
+               UNION
+               SELECT weak.w, s.cluster, weak.profile_id, s.profile_id, false
+               FROM weak JOIN _tmp_name_initial_counts k
+                 ON k.surname = weak.surname AND k.initial = weak.initial AND k.n = 1
+               JOIN _tmp_name_strong_initials s
+                 ON s.surname = k.surname AND s.initial = k.initial
                WHERE NOT weak.full_name),
 named AS (SELECT w, c, min(weak_profile) AS weak_profile,
                  min(strong_profile) AS strong_profile, bool_or(full_name) AS full_name
@@ -115,7 +168,11 @@ rivals AS (SELECT DISTINCT pw.cluster AS w, ps.cluster AS c
 SELECT coalesce(n.w, r.w) AS w, coalesce(n.c, r.c) AS c, n.weak_profile, n.strong_profile,
        n.w IS NOT NULL AS same_name, coalesce(n.full_name, false) AS full_name,
        r.w IS NOT NULL AS address_rival
-FROM named n FULL JOIN rivals r ON r.w = n.w AND r.c = n.c
+FROM named n FULL JOIN rivals r ON r.w = n.w AND r.c = n.c;
+CREATE OR REPLACE TEMP TABLE _tmp_name_crowded AS
+SELECT DISTINCT p.cluster AS w FROM _tmp_name_profiles p
+JOIN _tmp_name_initial_counts k ON k.surname = p.surname AND k.initial = p.initial AND k.n >= 2
+WHERE NOT p.cluster_strong AND p.initial_only AND NOT p.full_name {scope}
 """
 # the profile pairs whose addresses agree at weak_link, both ways round
 ENDS_SQL = """
@@ -190,7 +247,8 @@ WITH counted AS (SELECT w, count(*) AS n, bool_or(address_rival) AS rival
 only_one AS (SELECT c.w, c.c, c.weak_profile, c.strong_profile,
                     'the only person with this full name' AS reason, NULL AS via_profile
              FROM _tmp_name_candidates c JOIN counted n USING (w)
-             WHERE n.n = 1 AND c.same_name AND c.full_name AND NOT n.rival),
+             WHERE n.n = 1 AND c.same_name AND c.full_name AND NOT n.rival
+               AND c.w NOT IN (SELECT w FROM _tmp_name_crowded)),
 tied AS (SELECT w FROM _tmp_name_ties WHERE w NOT IN (SELECT w FROM only_one)
          GROUP BY w HAVING count(DISTINCT c) = 1),
 settled AS (SELECT DISTINCT ON (c.w) c.w, c.c, c.weak_profile, c.strong_profile, t.reason,
@@ -283,7 +341,13 @@ CREATE OR REPLACE TEMP TABLE _tmp_name_scope AS
 WITH changed AS (SELECT cluster FROM _tmp_name_relabel)
 SELECT DISTINCT l.cluster AS w FROM (
     SELECT w FROM _tmp_name_co WHERE co_cluster IN (SELECT cluster FROM changed)
-    UNION SELECT w FROM _tmp_name_candidates WHERE c IN (SELECT cluster FROM changed)) n
+    UNION SELECT w FROM _tmp_name_candidates WHERE c IN (SELECT cluster FROM changed)
+    UNION SELECT w FROM _tmp_name_route_co WHERE co_cluster IN (SELECT cluster FROM changed)
+    UNION SELECT p.cluster FROM _tmp_name_profiles p
+          SEMI JOIN (SELECT DISTINCT s.surname, s.initial FROM _tmp_name_strong_initials s
+                     SEMI JOIN changed ON changed.cluster = s.cluster) k
+            ON k.surname = p.surname AND k.initial = p.initial
+          WHERE NOT p.cluster_strong AND p.initial_only) n
 JOIN _tmp_name_profiles p ON p.cluster = n.w JOIN _tmp_link_labels l USING (profile_id)
 """
 
@@ -293,6 +357,7 @@ def _one_pass(con: duckdb.DuckDBPyConnection, config: MatchingConfig, conflicts:
     con.execute(PROFILES_SQL)
     con.execute(CLUSTER_FACTS_SQL)
     scope = "" if first else "AND cluster IN (SELECT w FROM _tmp_name_scope)"
+    con.execute(ROUTES_SQL.format(scope=scope, move_days=int(config.weak_records.move_days)))
     con.execute(CANDIDATES_SQL.format(scope=scope))
     con.execute(CO_MEMBERS_SQL)
     con.execute(MOVES_SQL.format(move_days=int(config.weak_records.move_days)))
