@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -101,6 +101,11 @@ def _too_old(dobs: set[int], earliest: int | None) -> bool:
 def _born_between(latest: int | None, earliest: int | None) -> bool:
     """False when no birth date can satisfy both bounds."""
     return latest is None or earliest is None or earliest <= latest
+
+
+def _tighter(a: int | None, b: int | None, pick: Callable[[int, int], int]) -> int | None:
+    """The tighter of two optional bounds (``pick`` is min for latest, max for earliest)."""
+    return b if a is None else a if b is None else pick(a, b)
 
 
 def _memory(values: np.ndarray) -> memoryview:
@@ -238,10 +243,8 @@ class Clusterer:
         ga.groups |= gb.groups
         ga.keys |= gb.keys
         ga.has_strong = ga.has_strong or gb.has_strong
-        latest = [d for d in (ga.latest_dob, gb.latest_dob) if d is not None]
-        ga.latest_dob = min(latest) if latest else None
-        earliest = [d for d in (ga.earliest_dob, gb.earliest_dob) if d is not None]
-        ga.earliest_dob = max(earliest) if earliest else None
+        ga.latest_dob = _tighter(ga.latest_dob, gb.latest_dob, min)
+        ga.earliest_dob = _tighter(ga.earliest_dob, gb.earliest_dob, max)
         self.state[a] = ga
         self.state.pop(b, None)
         self.parent[b] = a
@@ -262,11 +265,9 @@ class Clusterer:
         ga.groups.update(self._groups[self._offsets[r]:self._offsets[r + 1]])
         ga.keys.update(self._keys[self._key_offsets[r]:self._key_offsets[r + 1]])
         ga.has_strong = ga.has_strong or bool(self._strong[r])
-        if latest != NO_DATE:
-            ga.latest_dob = latest if ga.latest_dob is None else min(ga.latest_dob, latest)
-        if earliest != NO_DATE:
-            ga.earliest_dob = (earliest if ga.earliest_dob is None
-                               else max(ga.earliest_dob, earliest))
+        ga.latest_dob = _tighter(ga.latest_dob, None if latest == NO_DATE else latest, min)
+        ga.earliest_dob = _tighter(ga.earliest_dob, None if earliest == NO_DATE else earliest,
+                                   max)
 
     def try_merge(self, i: int, j: int) -> bool:
         a, b = self.find(i), self.find(j)

@@ -89,22 +89,11 @@ SELECT p.cluster, s.* FROM _tmp_name_stays s JOIN _tmp_name_profiles p USING (pr
 # every such record with everyone of its initial and surname first grows with the square of
 # the town: 3 million pairs at 100,000 people, 295 million at 1,000,000.)
 ROUTES_SQL = """
-CREATE OR REPLACE TEMP TABLE _tmp_name_route_co AS
-WITH weak AS (SELECT DISTINCT cluster AS w FROM _tmp_name_profiles
-              WHERE NOT cluster_strong AND initial_only AND NOT full_name {scope}),
-mine AS (SELECT DISTINCT weak.w, g.group_key FROM weak
-         JOIN _tmp_name_profiles p ON p.cluster = weak.w
-         JOIN _tmp_link_records r ON r.profile_id = p.profile_id
-         JOIN _tmp_link_groups g ON g.record_id = r.record_id)
-SELECT DISTINCT m.w, p.cluster AS co_cluster, p.cluster_strong FROM mine m
-JOIN _tmp_link_groups g ON g.group_key = m.group_key
-JOIN _tmp_link_records r ON r.record_id = g.record_id
-JOIN _tmp_name_profiles p ON p.profile_id = r.profile_id
-WHERE p.cluster <> m.w;
 CREATE OR REPLACE TEMP TABLE _tmp_name_routes AS
 WITH weak AS (SELECT DISTINCT cluster AS w, surname, initial FROM _tmp_name_profiles
               WHERE NOT cluster_strong AND initial_only AND NOT full_name {scope}),
-co AS (SELECT w, co_cluster FROM _tmp_name_route_co WHERE cluster_strong),
+co AS (SELECT DISTINCT w, co_cluster FROM _tmp_name_co
+       WHERE cluster_strong AND w IN (SELECT w FROM weak)),
 shared AS (SELECT DISTINCT co.w, h2.cluster AS c FROM co
            JOIN _tmp_name_homes h1 ON h1.cluster = co.co_cluster
            JOIN _tmp_name_homes h2 ON h2.dwelling = h1.dwelling AND h2.cluster <> co.co_cluster),
@@ -182,13 +171,14 @@ WHERE address_agrees AND match_weight >= {weak_link}
 UNION ALL SELECT record_id_r, record_id_l FROM _tmp_name_pairs
 WHERE address_agrees AND match_weight >= {weak_link}
 """
-# The co-members of a weak cluster who are persons in their own right, and the homes they
-# have had; a candidate with a record at one of those homes shares a home with them.
+# The co-members of each weak cluster (on its account, claim or incident); those who are
+# persons in their own right, and the homes they have had, place it: a candidate with a
+# record at one of those homes shares a home with them.
 CO_MEMBERS_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_name_co AS
-WITH open AS (SELECT w FROM _tmp_name_candidates GROUP BY w
-              HAVING NOT bool_or(address_rival)),
-mine AS (SELECT DISTINCT o.w, g.group_key FROM open o
+WITH weak AS (SELECT DISTINCT cluster AS w FROM _tmp_name_profiles
+              WHERE NOT cluster_strong AND (full_name OR initial_only) {scope}),
+mine AS (SELECT DISTINCT o.w, g.group_key FROM weak o
          JOIN _tmp_name_profiles p ON p.cluster = o.w
          JOIN _tmp_link_records r ON r.profile_id = p.profile_id
          JOIN _tmp_link_groups g ON g.record_id = r.record_id)
@@ -342,7 +332,6 @@ WITH changed AS (SELECT cluster FROM _tmp_name_relabel)
 SELECT DISTINCT l.cluster AS w FROM (
     SELECT w FROM _tmp_name_co WHERE co_cluster IN (SELECT cluster FROM changed)
     UNION SELECT w FROM _tmp_name_candidates WHERE c IN (SELECT cluster FROM changed)
-    UNION SELECT w FROM _tmp_name_route_co WHERE co_cluster IN (SELECT cluster FROM changed)
     UNION SELECT p.cluster FROM _tmp_name_profiles p
           SEMI JOIN (SELECT DISTINCT s.surname, s.initial FROM _tmp_name_strong_initials s
                      SEMI JOIN changed ON changed.cluster = s.cluster) k
@@ -357,9 +346,9 @@ def _one_pass(con: duckdb.DuckDBPyConnection, config: MatchingConfig, conflicts:
     con.execute(PROFILES_SQL)
     con.execute(CLUSTER_FACTS_SQL)
     scope = "" if first else "AND cluster IN (SELECT w FROM _tmp_name_scope)"
+    con.execute(CO_MEMBERS_SQL.format(scope=scope))
     con.execute(ROUTES_SQL.format(scope=scope, move_days=int(config.weak_records.move_days)))
     con.execute(CANDIDATES_SQL.format(scope=scope))
-    con.execute(CO_MEMBERS_SQL)
     con.execute(MOVES_SQL.format(move_days=int(config.weak_records.move_days)))
     con.execute(TIES_SQL)
     con.execute(CHOSEN_SQL)
