@@ -25,12 +25,23 @@ from famlink.errors import FamlinkError
 from famlink.state.accounts import now
 from famlink.state.models import AlertAck
 
+# The alerts addressed to the user (``mine``) and, for a role that sees escalations, those
+# overdue in its area: selected in the warehouse, so a page reads only the user's own alerts
+# however many the council has raised.
 ALERTS_SQL = """
 SELECT alert_id, rule, urgency, recipient_role, scope_kind, scope_value, scope_label,
-       deadline_at, deadline_reason, headline, message_json, event_date, raised_at,
-       {area} AS area
-FROM alerts ORDER BY deadline_at, alert_id
+       deadline_at, deadline_reason, headline, message_json, event_date, raised_at, mine
+FROM (SELECT *, recipient_role = $role AND CASE scope_kind
+                    WHEN 'school' THEN scope_value IS NOT DISTINCT FROM $school
+                    WHEN 'area' THEN $everywhere OR list_contains($districts, scope_value)
+                    ELSE true END AS mine
+      FROM alerts)
+WHERE mine OR ($escalations AND deadline_at < $at
+               AND ($everywhere OR list_contains($districts, coalesce(nullif({area}, ''),
+                                                                    scope_value))))
+ORDER BY deadline_at, alert_id
 """
+ACK_CHUNK = 500  # alert ids per query: well within any database's limit on bound values
 
 
 @dataclass(frozen=True)
@@ -61,31 +72,19 @@ class InboxAlert:
         return "overdue" if self.is_overdue else "open"
 
 
-def _addressed(row: dict[str, Any], role_name: str, role: RoleSpec, school: str | None) -> bool:
-    if row["recipient_role"] != role_name:
-        return False
-    if row["scope_kind"] == "school":
-        return row["scope_value"] == school
-    if row["scope_kind"] == "area":
-        return role.scope.kind == "all" or row["scope_value"] in role.scope.postcode_districts
-    return True
-
-
-def _in_area(row: dict[str, Any], role: RoleSpec) -> bool:
-    return role.scope.kind == "all" or (row["area"] or row["scope_value"]) in \
-        role.scope.postcode_districts
-
-
 def acks(engine: Engine, alert_ids: list[str]) -> dict[str, Ack]:
     """The first acknowledgement of each alert."""
     if not alert_ids:
         return {}
     with Session(engine) as db:
-        rows = db.scalars(select(AlertAck).where(AlertAck.alert_id.in_(alert_ids))
-                          .order_by(AlertAck.acknowledged_at, AlertAck.ack_id)).all()
-    out: dict[str, Ack] = {}
-    for r in rows:
-        out.setdefault(r.alert_id, Ack(r.username, r.acknowledged_at, r.note))
+        rows = [row for i in range(0, len(alert_ids), ACK_CHUNK)
+                for row in db.scalars(select(AlertAck)
+                                      .where(AlertAck.alert_id.in_(alert_ids[i:i + ACK_CHUNK]))
+                                      .order_by(AlertAck.acknowledged_at, AlertAck.ack_id))]
+        rows.sort(key=lambda r: (r.acknowledged_at, r.ack_id))
+        out: dict[str, Ack] = {}
+        for r in rows:
+            out.setdefault(r.alert_id, Ack(r.username, r.acknowledged_at, r.note))
     return out
 
 
@@ -95,15 +94,14 @@ def inbox(con: duckdb.DuckDBPyConnection, engine: Engine, role_name: str, role: 
     if not table_exists(con, "alerts"):
         return []
     area = "area" if "area" in table_columns(con, "alerts") else "NULL::VARCHAR"
-    cursor = con.execute(ALERTS_SQL.format(area=area))
+    at = at or now()
+    cursor = con.execute(ALERTS_SQL.format(area=area), {
+        "role": role_name, "school": school, "everywhere": role.scope.kind == "all",
+        "districts": list(role.scope.postcode_districts),
+        "escalations": "see_escalations" in role.actions, "at": at})
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-    at = at or now()
-    mine = [(r, False) for r in rows if _addressed(r, role_name, role, school)]
-    if "see_escalations" in role.actions:
-        seen = {r["alert_id"] for r, _ in mine}
-        mine += [(r, True) for r in rows if r["alert_id"] not in seen
-                 and r["deadline_at"] < at and _in_area(r, role)]
+    mine = [(r, not r["mine"]) for r in rows]
     done = acks(engine, [r["alert_id"] for r, _ in mine])
     out = []
     for r, escalated in mine:
