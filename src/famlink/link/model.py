@@ -35,7 +35,9 @@ logging.getLogger("splink").setLevel(logging.WARNING)
 log = logging.getLogger(__name__)
 
 
-def make_linker(records: pa.Table, settings: Any, *, explain: bool = False) -> Linker:
+def _engine(records: pa.Table) -> DuckDBAPI:
+    """Splink's DuckDB engine on a connection of its own, holding ``records`` as
+    ``link_input``."""
     con = duckdb.connect()
     # spill to the system temp folder, never into whatever folder the command runs from, and
     # spill early rather than take the machine's memory (FAMLINK_MEMORY_LIMIT, e.g. "8GB")
@@ -45,7 +47,14 @@ def make_linker(records: pa.Table, settings: Any, *, explain: bool = False) -> L
     con.register("_records_arrow", records)
     con.execute("CREATE TABLE link_input AS SELECT * FROM _records_arrow")
     con.unregister("_records_arrow")
-    api = DuckDBAPI(connection=con)
+    return DuckDBAPI(connection=con)
+
+
+def make_linker(records: pa.Table, settings: Any, *, explain: bool = False,
+                api: DuckDBAPI | None = None) -> Linker:
+    """A linker over ``records`` (on ``api`` when given, which must hold them as
+    ``link_input``)."""
+    api = api or _engine(records)
     if explain and isinstance(settings, dict):
         settings = {**settings, "retain_matching_columns": True,
                     "retain_intermediate_calculation_columns": True}
@@ -91,8 +100,9 @@ def score_pairs_on_key(records: pa.Table, frequencies: dict[str, pa.Table],
     :func:`predict` would: ``frequencies`` gives each term-frequency column's lookup
     (``col``, ``tf_col``) from all the run's records, not from these few."""
     rule = {"blocking_rule": f"l.{key} = r.{key}", "sql_dialect": "duckdb"}
-    linker = make_linker(records, {**model, "blocking_rules_to_generate_predictions": [rule]})
-    api = linker._db_api
+    api = _engine(records)
+    linker = make_linker(records, {**model, "blocking_rules_to_generate_predictions": [rule]},
+                         api=api)
     for column, table in frequencies.items():
         linker.table_management.register_term_frequency_lookup(
             api.register(table, table_name=f"__famlink_tf_{column}"), column)
