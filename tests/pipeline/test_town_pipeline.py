@@ -128,15 +128,22 @@ def test_human_decisions_apply_on_the_next_run(town_copy):
 
 
 def test_explain_adds_up_and_model_is_saved(linked_town):
-    pair = _rows(linked_town, "SELECT record_id_l, record_id_r, match_weight FROM match_pairs "
-                 "ORDER BY match_weight DESC LIMIT 1")[0]
+    # the strongest pair, and pairs across the range of weights (names common and rare, so
+    # the term-frequency adjustments differ): each explained with the weight the run stored
+    pairs = _rows(linked_town, "SELECT record_id_l, record_id_r, match_weight FROM match_pairs "
+                  "ORDER BY match_weight DESC LIMIT 1")
+    pairs += _rows(linked_town, "SELECT record_id_l, record_id_r, match_weight FROM match_pairs "
+                   "ORDER BY hash(record_id_l || record_id_r) LIMIT 12")
     con = connect(linked_town.warehouse_path, read_only=True)
     try:
-        ex = explain_pair(con, pair[0], pair[1])
+        explained = [(explain_pair(con, left, right), weight) for left, right, weight in pairs]
     finally:
         con.close()
-    assert abs(ex.match_weight - pair[2]) < 1e-6
-    assert abs(sum(s.match_weight for s in ex.steps) - ex.match_weight) < 1e-6
+    assert len({round(w) for _, _, w in pairs}) >= 4
+    for ex, weight in explained:
+        assert abs(ex.match_weight - weight) < 1e-6, (ex.record_id_l, ex.record_id_r)
+        assert abs(sum(s.match_weight for s in ex.steps) - ex.match_weight) < 1e-6
+    ex = explained[0][0]
     assert {s.comparison for s in ex.steps} >= {"first_name", "surname", "dob", "address"}
     models = sorted((linked_town.root / "models").glob("link-*.json"))
     assert models and "comparisons" in json.loads(models[-1].read_text())

@@ -55,6 +55,27 @@ def _person(con: duckdb.DuckDBPyConnection, record_id: str) -> str | None:
     return rows[0][0] if rows else None
 
 
+def _term_frequencies(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    """Set ``tf_<column>`` on each row: the share of the run's profiles (identical records
+    once, as the run scored them) with the row's value; one pass over the warehouse for
+    these values only."""
+    profiles = ("link_profiles l JOIN person_records r ON r.record_id = l.profile_id"
+                if table_exists(con, "link_profiles") else "person_records r")
+    parts, params = [], []
+    for column in splink_model.TF_COLUMNS:
+        parts.append(f"count(r.{column})")
+        for row in rows:
+            parts.append(f"count(*) FILTER (WHERE r.{column} = ?)")
+            params.append(row.get(column))
+    counts = iter(con.execute(f"SELECT {', '.join(parts)} FROM {profiles}",
+                              params).fetchall()[0])
+    for column in splink_model.TF_COLUMNS:
+        total = next(counts)
+        for row in rows:
+            n = next(counts)
+            row[f"tf_{column}"] = n / total if n and total else None
+
+
 def explain_pair(con: duckdb.DuckDBPyConnection, left: str, right: str) -> Explanation:
     found = arrow_table(con, f"SELECT * FROM ({LINK_INPUT_SQL}) WHERE record_id IN (?, ?)",
                         [left, right])
@@ -63,11 +84,8 @@ def explain_pair(con: duckdb.DuckDBPyConnection, left: str, right: str) -> Expla
     if missing:
         raise FamlinkError(f"no person record {', '.join(map(repr, missing))}: record ids look "
                            "like <feed>:<source record id>, e.g. health_ed:ED000123")
-    # the run scored profiles (identical records once), so its term frequencies are theirs
-    profiles = arrow_table(con, f"SELECT * FROM ({LINK_INPUT_SQL}) WHERE record_id IN "
-                                "(SELECT profile_id FROM link_profiles)"
-                           if table_exists(con, "link_profiles") else LINK_INPUT_SQL)
-    linker = splink_model.make_linker(profiles, latest_model(con), explain=True)
+    _term_frequencies(con, list(rows.values()))
+    linker = splink_model.make_linker(found, latest_model(con), explain=True)
     scored = linker.inference.score_pair(rows[left], rows[right]).as_record_list()[0]
     waterfall = records_to_waterfall_data([scored], linker._settings_obj, False)
     steps = [Step(str(w["column_name"]), str(w["label_for_charts"]), str(w["value_l"]),

@@ -58,7 +58,9 @@ def make_linker(records: pa.Table, settings: Any, *, explain: bool = False,
     if explain and isinstance(settings, dict):
         settings = {**settings, "retain_matching_columns": True,
                     "retain_intermediate_calculation_columns": True}
-    return Linker(api.register("link_input"), settings, log_level=logging.WARNING)
+    # an explanation uses the run's own model, checked when it was trained
+    return Linker(api.register("link_input"), settings, log_level=logging.WARNING,
+                  validate_settings=not explain)
 
 
 def train(records: pa.Table, config: MatchingConfig) -> dict[str, Any]:
