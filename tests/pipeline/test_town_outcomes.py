@@ -10,6 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from famlink.access import audit
 from famlink.cli.main import app
 from famlink.engine import connect
 from famlink.households.stage import as_of_date
@@ -18,6 +19,7 @@ from famlink.pipeline import run_stages
 from famlink.returns.log import returns_history
 from famlink.rules.rulebook import project_rulebook
 from famlink.rules.truth import evaluate_eligibility, need_recall
+from famlink.state.db import project_app_state
 
 runner = CliRunner()
 TABLES = ("family_flags", "flag_evidence", "eligibility", "family_scores", "family_progress",
@@ -105,6 +107,9 @@ def test_cli_outcomes_needs_cohorts_and_returns(town_copy, tmp_path):
     assert made.exit_code == 0, made.output
     log = returns_history(project_state(town_copy))
     assert [r.template for r in log] == list(project_rulebook(town_copy.root).returns)
+    audited = audit.entries(project_app_state(town_copy), action="produce_return")
+    assert sorted((e.username, e.subject_id) for e in audited) == sorted(
+        ("auditor", r.template) for r in log)
     for record in log:
         assert record.produced_by == "auditor"
         body = Path(record.csv_path).read_bytes()

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
 from python_calamine import CalamineWorkbook
 
+from famlink.access import audit
 from famlink.errors import FamlinkError
-from famlink.link.decisions import open_state
 from famlink.returns.log import returns_history
 from famlink.returns.produce import produce_returns, sha256
 from famlink.rules.rulebook import load_rulebook
 from famlink.rules.stage import build_outcomes
+from famlink.state.db import open_app_state
 
 from ..rules.test_claims import _case, _three_needs
 from ..rules.warehouse import REF, Fixture
@@ -51,7 +53,7 @@ def _csv(path: Path) -> list[list[str]]:
 
 
 def test_every_template_as_csv_and_excel_with_evidence(warehouse, tmp_path):
-    engine = open_state(f"sqlite:///{tmp_path / 'state.sqlite'}")
+    engine = open_app_state(f"sqlite:///{tmp_path / 'state.sqlite'}")
     records = produce_returns(warehouse, load_rulebook(), tmp_path / "out", engine, by="sam")
     by_name = {r.template: r for r in records}
     identified = _csv(Path(by_name["families_identified"].csv_path))
@@ -70,12 +72,21 @@ def test_every_template_as_csv_and_excel_with_evidence(warehouse, tmp_path):
     produce_returns(warehouse, load_rulebook(), tmp_path / "again", engine,
                     templates=["claims"])
     assert len(returns_history(engine)) == len(records) + 1  # appended, never replaced
+    # each production is also in the hash-chained audit log, with the files' hashes
+    produced = audit.entries(engine, action="produce_return")[::-1]  # oldest first
+    assert [(e.username, e.subject_id) for e in produced][:len(records)] == [
+        ("sam", r.template) for r in records]
+    assert [e.subject_id for e in produced][len(records):] == ["claims"]
+    first = json.loads(produced[0].detail)
+    assert first["csv_sha256"] == records[0].csv_sha256 and first["rows"] == records[0].rows
+    assert audit.verify(engine).ok
 
 
 def test_unknown_template_writes_and_logs_nothing(warehouse, tmp_path):
-    engine = open_state(f"sqlite:///{tmp_path / 'state.sqlite'}")
+    engine = open_app_state(f"sqlite:///{tmp_path / 'state.sqlite'}")
     with pytest.raises(FamlinkError, match=r"unknown return template.*choose from"):
         produce_returns(warehouse, load_rulebook(), tmp_path / "out", engine,
                         templates=["claims", "nope"])
     assert returns_history(engine) == []
+    assert audit.count(engine) == 0
     assert not (tmp_path / "out").exists()

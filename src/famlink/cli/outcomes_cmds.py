@@ -119,9 +119,9 @@ def _demo_claim_family(con: duckdb.DuckDBPyConnection) -> str | None:
 def show_outcomes_demo(project: Project, by: str | None = None) -> None:
     """The demo's outcomes part: eligible families with needs and evidence, each scenario's
     top families, one claim check and the returns."""
-    from famlink.link.decisions import project_state
     from famlink.returns.produce import produce_returns
     from famlink.rules.rulebook import project_rulebook
+    from famlink.state.db import project_app_state
 
     rulebook = project_rulebook(project.root)
     with read_warehouse(project) as con:
@@ -144,7 +144,7 @@ def show_outcomes_demo(project: Project, by: str | None = None) -> None:
                 console.print(f"Family {family}:", highlight=False)
                 show_claim(claim)
         records = produce_returns(con, rulebook, project.root / "returns",
-                                  project_state(project), by=by)
+                                  project_app_state(project), by=by)
     console.print(summary_table("Returns produced (logged in returns_log)", [
         (r.template, r.rows, r.csv_path) for r in records], columns=("template", "rows", "file")))
 
@@ -178,15 +178,15 @@ def register(app: typer.Typer) -> None:
                     project: Path | None = ProjectOption) -> None:
         """Prepare the programme's returns (CSV and Excel) from the templates in rules/;
         each production is logged."""
-        from famlink.link.decisions import project_state
         from famlink.returns.produce import produce_returns
         from famlink.rules.rulebook import project_rulebook
+        from famlink.state.db import project_app_state
 
         with friendly_errors():
             loaded = project_from(project)
             rulebook = project_rulebook(loaded.root)
             with read_warehouse(loaded) as con:
-                records = produce_returns(con, rulebook, out, project_state(loaded),
+                records = produce_returns(con, rulebook, out, project_app_state(loaded),
                                           templates=template or None, by=by)
         console.print(summary_table("Returns produced (logged in returns_log)", [
             (r.template, r.rows, Path(r.csv_path).name, Path(r.xlsx_path).name,

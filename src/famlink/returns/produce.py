@@ -17,6 +17,7 @@ import duckdb
 import xlsxwriter
 from sqlalchemy import Engine
 
+from famlink.access import audit
 from famlink.errors import FamlinkError
 from famlink.returns.datasets import dataset_rows
 from famlink.returns.log import ReturnRecord, log_return
@@ -83,7 +84,9 @@ def produce_return(con: duckdb.DuckDBPyConnection, name: str, template: ReturnTe
 def produce_returns(con: duckdb.DuckDBPyConnection, rulebook: Rulebook, out: Path,
                     engine: Engine, *, templates: list[str] | None = None,
                     by: str | None = None) -> list[ReturnRecord]:
-    """Write every chosen template's return to ``out`` and log each in ``engine``."""
+    """Write every chosen template's return to ``out`` and log each in ``engine``: a row of
+    ``returns_log`` and an entry in the hash-chained audit log (``engine`` is the app state,
+    migrated)."""
     names = templates or list(rulebook.returns)
     unknown = [n for n in names if n not in rulebook.returns]
     if unknown:
@@ -93,4 +96,10 @@ def produce_returns(con: duckdb.DuckDBPyConnection, rulebook: Rulebook, out: Pat
                for n in names]
     for record in records:
         log_return(engine, record)
+        audit.append(engine, username=record.produced_by, role="cli", action="produce_return",
+                     subject_kind="return", subject_id=record.template, at=record.produced_at,
+                     detail={"rows": record.rows, "reference_date": record.reference_date,
+                             "csv": record.csv_path, "csv_sha256": record.csv_sha256,
+                             "xlsx": record.xlsx_path, "xlsx_sha256": record.xlsx_sha256,
+                             "rulebook": record.rulebook})
     return records
