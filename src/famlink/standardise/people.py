@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -40,7 +40,6 @@ ADDRESS_SCHEMA = pa.schema([
     ("house_number", pa.string()), ("house_name", pa.string()), ("street", pa.string()),
     ("address_tokens", pa.list_(pa.string())), ("found_postcode", pa.string()),
 ])
-BATCH = 50_000
 PARALLEL_FROM = 20_000  # distinct values; below this a second process costs more than it saves
 
 
@@ -92,31 +91,23 @@ def standardise_address_row(row: dict[str, Any]) -> dict[str, Any]:
     return standardise_address(row["address_text"])
 
 
-def _batches(rows: Iterable[dict[str, Any]], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            yield pa.RecordBatch.from_pylist(batch, schema=schema)
-            batch = []
-    if batch:
-        yield pa.RecordBatch.from_pylist(batch, schema=schema)
+def _apply(fn: Any, cols: list[str], rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    """``fn`` over each row, as a table (built where the work is done: a worker hands back
+    Arrow buffers, which cross the process boundary far cheaper than Python objects)."""
+    out = [{"k": r[0], **fn(dict(zip(cols, r, strict=True)))} for r in rows]
+    return pa.Table.from_pylist(out, schema=schema)
 
 
-def _apply(fn: Any, cols: list[str], rows: list[tuple]) -> list[dict[str, Any]]:
-    return [{"k": r[0], **fn(dict(zip(cols, r, strict=True)))} for r in rows]
-
-
-def parallel_apply(fn: Any, cols: list[str], rows: list[tuple]) -> list[dict[str, Any]]:
+def parallel_apply(fn: Any, cols: list[str], rows: list[tuple], schema: pa.Schema) -> pa.Table:
     """``_apply`` split over the machine's cores (forked workers) when there is enough work."""
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(rows) < PARALLEL_FROM:
-        return _apply(fn, cols, rows)
+        return _apply(fn, cols, rows, schema)
     size = -(-len(rows) // workers)
     chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        parts = pool.map(_apply, [fn] * len(chunks), [cols] * len(chunks), chunks)
-        return [row for part in parts for row in part]
+        n = len(chunks)
+        return pa.concat_tables(pool.map(_apply, [fn] * n, [cols] * n, chunks, [schema] * n))
 
 
 def python_table(con: duckdb.DuckDBPyConnection, name: str, source_sql: str,
@@ -124,8 +115,7 @@ def python_table(con: duckdb.DuckDBPyConnection, name: str, source_sql: str,
     """Run ``fn`` over each distinct row of ``source_sql`` (which has a key ``k``)."""
     rows = con.execute(source_sql).fetchall()
     cols = [d[0] for d in con.description or []]
-    out = parallel_apply(fn, cols, rows)
-    table = pa.Table.from_batches(list(_batches(out, schema)), schema=schema)
+    table = parallel_apply(fn, cols, rows, schema)
     con.register("_tmp_std_arrow", table)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _tmp_std_arrow")
     con.unregister("_tmp_std_arrow")
