@@ -106,3 +106,23 @@ def test_a_tenancy_left_with_a_co_resident_gives_way_to_newer_rows_at_their_new_
     assert street.current("SIS")[0] == "100"
     assert street.current("MUM")[0] == "100"
     assert set(street.family_of("KID")) == {"DAD", "KID"}
+
+
+def test_nobody_lives_anywhere_before_they_were_born(street: Street) -> None:
+    """A tenancy lists a baby born after it started: the baby lives there from birth, and is
+    in the household and the family from then, not from the tenancy's start."""
+    street.person("MUM", "1990-04-04")
+    street.person("BABY", "2021-06-01")
+    street.row("MUM", "housing", "2019-09-01", "100", ref="T1")
+    street.row("BABY", "housing", "2019-09-01", "100", ref="T1")  # the tenancy's start
+    street.row("BABY", "ed", "2018-03-01", "300")  # a row dated before birth: a slip
+    street.run()
+    spans = street.query("SELECT dwelling_key, start_date, end_date FROM residence_spans "
+                         "WHERE person_id = 'BABY'")
+    assert spans == [("U100", dt.date(2021, 6, 1), None)]
+    [(start,)] = street.query("SELECT start_date FROM household_members "
+                              "WHERE person_id = 'BABY'")
+    assert start == dt.date(2021, 6, 1)
+    assert street.query("SELECT role, start_date FROM family_members "
+                        "WHERE person_id = 'BABY'") == [("child", dt.date(2021, 6, 1))]
+    assert street.household_of("MUM", dt.date(2020, 6, 1)) == {"MUM"}

@@ -263,6 +263,20 @@ def _winners_sql(days: int) -> str:
     """
 
 
+def from_birth(con: duckdb.DuckDBPyConnection) -> None:
+    """Nobody lives anywhere before they were born: a tenancy listing a baby born after it
+    started, or a row dated before the birth, does not put the person there any earlier.
+    Spans that ended before the birth go; one running at the birth starts then."""
+    con.execute("""
+        DELETE FROM residence_spans r USING persons p
+        WHERE r.person_id = p.person_id AND r.end_date < p.date_of_birth
+    """)
+    con.execute("""
+        UPDATE residence_spans r SET start_date = p.date_of_birth FROM persons p
+        WHERE r.person_id = p.person_id AND r.start_date < p.date_of_birth
+    """)
+
+
 def build_spans(con: duckdb.DuckDBPyConnection, as_of: dt.date,
                 settings: HouseholdSettings) -> None:
     """residence_spans: (person, dwelling, start, end); end NULL while still there on as_of."""

@@ -53,6 +53,7 @@ def run_households(project: Project, con: duckdb.DuckDBPyConnection,
         residence.build_current(con, as_of)
         carried.carry(con, as_of, settings)
         left_home.leave_home(con, as_of, settings)
+        residence.from_birth(con)
         progress("households", 2, 4)
         hh_events = households.build_households(con, as_of)
         progress("families", 3, 4)
