@@ -1,6 +1,7 @@
 """Score households and families on the as-of date against ground truth (``truth/``).
 
-Each linked person stands for the true person most of its records belong to (a true person
+Each linked person stands for the true person most of its records belong to (of two with as
+many, the greater ID, so a score is the same on every run; a true person
 split over several linked persons counts once, by its largest part that has a household or
 family). Over every true person
 known to the warehouse, the pairs placed in one household (or family) are compared with the
@@ -38,7 +39,8 @@ def _load(con: duckdb.DuckDBPyConnection, truth_dir: Path, day: dt.date) -> None
             raise FamlinkError(f"no ground truth at {truth_dir / name}: give --truth DIR")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _tmp_hheval_person AS
-        SELECT person_id, arg_max(true_person_id, n) AS true_person_id, sum(n) AS n FROM (
+        SELECT person_id, arg_max(true_person_id, (n, true_person_id)) AS true_person_id,
+               sum(n) AS n FROM (
             SELECT m.person_id, t.person_id AS true_person_id, count(*) AS n
             FROM read_csv(?, all_varchar=true) t
             JOIN person_membership m ON m.record_id = t.feed || ':' || t.source_record_id

@@ -56,7 +56,7 @@ def _person_map(con: duckdb.DuckDBPyConnection, truth: Path) -> None:
     """Each linked person stands for the true person most of its records belong to."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _tmp_outcomes_eval_person AS
-        SELECT person_id, arg_max(true_person_id, n) AS true_person_id FROM (
+        SELECT person_id, arg_max(true_person_id, (n, true_person_id)) AS true_person_id FROM (
             SELECT m.person_id, t.person_id AS true_person_id, count(*) AS n
             FROM read_csv(?, all_varchar=true) t
             JOIN person_membership m ON m.record_id = t.feed || ':' || t.source_record_id
@@ -127,7 +127,7 @@ class KindRecall:
 
 
 MAPPED_SQL = """
-    SELECT fm.family_id, arg_max(t.true_family_id, t.n) AS true_family_id
+    SELECT fm.family_id, arg_max(t.true_family_id, (t.n, t.true_family_id)) AS true_family_id
     FROM (SELECT DISTINCT family_id, person_id FROM family_members) fm
     JOIN (SELECT person_id, true_family_id, count(*) OVER (
               PARTITION BY true_family_id) AS n FROM _tmp_outcomes_eval_members) t
