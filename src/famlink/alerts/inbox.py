@@ -81,7 +81,6 @@ def acks(engine: Engine, alert_ids: list[str]) -> dict[str, Ack]:
                 for row in db.scalars(select(AlertAck)
                                       .where(AlertAck.alert_id.in_(alert_ids[i:i + ACK_CHUNK]))
                                       .order_by(AlertAck.acknowledged_at, AlertAck.ack_id))]
-        rows.sort(key=lambda r: (r.acknowledged_at, r.ack_id))
         out: dict[str, Ack] = {}
         for r in rows:
             out.setdefault(r.alert_id, Ack(r.username, r.acknowledged_at, r.note))
@@ -101,10 +100,10 @@ def inbox(con: duckdb.DuckDBPyConnection, engine: Engine, role_name: str, role: 
         "escalations": "see_escalations" in role.actions, "at": at})
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-    mine = [(r, not r["mine"]) for r in rows]
-    done = acks(engine, [r["alert_id"] for r, _ in mine])
+    done = acks(engine, [r["alert_id"] for r in rows])
     out = []
-    for r, escalated in mine:
+    for r in rows:
+        escalated = not r["mine"]
         ack = done.get(r["alert_id"])
         if escalated and ack:
             continue  # acknowledged in time or late: no longer an escalation

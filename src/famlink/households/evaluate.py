@@ -1,12 +1,11 @@
 """Score households and families on the as-of date against ground truth (``truth/``).
 
 Each linked person stands for the true person most of its records belong to (of two with as
-many, the greater ID, so a score is the same on every run; a true person
-split over several linked persons counts once, by its largest part that has a household or
-family). Over every true person
-known to the warehouse, the pairs placed in one household (or family) are compared with the
-true pairs: pairwise precision, recall and F1, and the adjusted Rand index of the two
-groupings, where anyone not in a group counts as a group of one.
+many, the greater ID, so a score is the same on every run); a true person split over several
+linked persons counts once, by its largest part that has a household or family. Over every
+true person known to the warehouse, the pairs placed in one household (or family) are
+compared with the true pairs: pairwise precision, recall and F1, and the adjusted Rand index
+of the two groupings, where anyone not in a group counts as a group of one.
 """
 
 from __future__ import annotations

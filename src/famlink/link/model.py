@@ -50,11 +50,12 @@ def _engine(records: pa.Table) -> DuckDBAPI:
     return DuckDBAPI(connection=con)
 
 
-def make_linker(records: pa.Table, settings: Any, *, explain: bool = False,
-                api: DuckDBAPI | None = None) -> Linker:
-    """A linker over ``records`` (on ``api`` when given, which must hold them as
-    ``link_input``)."""
-    api = api or _engine(records)
+def make_linker(records: pa.Table, settings: Any, *, explain: bool = False) -> Linker:
+    return _linker_on(_engine(records), settings, explain=explain)
+
+
+def _linker_on(api: DuckDBAPI, settings: Any, *, explain: bool = False) -> Linker:
+    """A linker over the records ``api`` holds as ``link_input``."""
     if explain and isinstance(settings, dict):
         settings = {**settings, "retain_matching_columns": True,
                     "retain_intermediate_calculation_columns": True}
@@ -103,8 +104,7 @@ def score_pairs_on_key(records: pa.Table, frequencies: dict[str, pa.Table],
     (``col``, ``tf_col``) from all the run's records, not from these few."""
     rule = {"blocking_rule": f"l.{key} = r.{key}", "sql_dialect": "duckdb"}
     api = _engine(records)
-    linker = make_linker(records, {**model, "blocking_rules_to_generate_predictions": [rule]},
-                         api=api)
+    linker = _linker_on(api, {**model, "blocking_rules_to_generate_predictions": [rule]})
     for column, table in frequencies.items():
         linker.table_management.register_term_frequency_lookup(
             api.register(table, table_name=f"__famlink_tf_{column}"), column)
