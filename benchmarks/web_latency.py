@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import httpx
+import httpx2 as httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
