@@ -45,10 +45,13 @@ def _votes_sql(as_of: dt.date, s: HouseholdSettings) -> str:
             JOIN seen e USING (person_id, dwelling_key)
             JOIN _tmp_households_rows r ON r.person_id = l.person_id
              AND r.start_date > e.seen_date AND r.postcode IS NOT NULL
-            WHERE r.postcode NOT IN (
-                SELECT h.postcode FROM _tmp_households_evidence h
-                WHERE h.postcode IS NOT NULL AND (h.dwelling_key = l.dwelling_key
-                      OR h.person_id = l.person_id AND h.start_date <= e.seen_date))),
+            WHERE NOT EXISTS (  -- a postcode of the home, or of their own rows until then
+                SELECT 1 FROM _tmp_households_evidence h
+                WHERE h.dwelling_key = l.dwelling_key AND h.postcode = r.postcode)
+              AND NOT EXISTS (
+                SELECT 1 FROM _tmp_households_evidence h
+                WHERE h.person_id = l.person_id AND h.postcode = r.postcode
+                  AND h.start_date <= e.seen_date)),
         young AS (
             SELECT p.person_id, p.date_of_birth, l.dwelling_key AS last_key,
                    l.start_date AS last_start, l.end_date AS last_end,

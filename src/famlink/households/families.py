@@ -112,15 +112,19 @@ WHERE gap IS NULL OR n <= free_slots OR same_surname AND n_same <= free_slots
 
 CARERS_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_families_carers AS
-WITH parents AS (SELECT DISTINCT household_id, parent_id FROM _tmp_families_links)
+WITH parents AS (SELECT DISTINCT household_id, parent_id FROM _tmp_families_links),
+partners AS (  -- each stated partnership from both sides (stored once, A < B)
+    SELECT person_id_a AS person_id, person_id_b AS partner_id, confidence, evidence
+    FROM _tmp_households_stated WHERE relationship = 'partner'
+    UNION ALL
+    SELECT person_id_b, person_id_a, confidence, evidence
+    FROM _tmp_households_stated WHERE relationship = 'partner' AND person_id_b <> person_id_a)
 SELECT p.household_id, other.person_id AS carer_id, p.parent_id, s.confidence, s.evidence,
        false AS is_inferred
 FROM parents p
-JOIN _tmp_households_stated s ON s.relationship = 'partner'
-     AND p.parent_id IN (s.person_id_a, s.person_id_b)
+JOIN partners s ON s.person_id = p.parent_id
 JOIN _tmp_families_people other ON other.household_id = p.household_id
-     AND other.person_id = CASE WHEN s.person_id_a = p.parent_id THEN s.person_id_b
-                                ELSE s.person_id_a END
+     AND other.person_id = s.partner_id
 WHERE other.person_id NOT IN (SELECT parent_id FROM _tmp_families_links)
   AND other.person_id NOT IN (SELECT child_id FROM _tmp_families_links)
 """

@@ -23,7 +23,12 @@ from famlink.ingest.mapping import q
 
 
 def _left_sql(as_of: dt.date, s: HouseholdSettings) -> list[str]:
+    """Only the young adults with stale records are paired with the liable persons of their
+    name, and only those liable persons with every adult of theirs: pairing every adult with
+    every liable person of the same surname and initial grows with the square of a town."""
     d = q(as_of.isoformat())
+    fits = ("(len(w.first_names) = 0 OR list_has_any(w.first_names, y.first_names)) AND "
+            f"w.first_seen >= y.date_of_birth + INTERVAL {int(s.adult_age)} YEAR")
     return [
         """
         CREATE OR REPLACE TEMP TABLE _tmp_households_named AS
@@ -52,24 +57,36 @@ def _left_sql(as_of: dt.date, s: HouseholdSettings) -> list[str]:
         """,
         f"""
         CREATE OR REPLACE TEMP TABLE _tmp_households_left AS
-        WITH pairs AS (  -- the same surname and initial
+        WITH young AS (  -- young adults whose latest addressed record is old
+            SELECT person_id FROM _tmp_households_named
+            WHERE NOT no_dob
+              AND date_of_birth > DATE {d} - INTERVAL {int(s.young_adult_age)} YEAR
+              AND last_seen < DATE {d} - INTERVAL {int(s.reliability_days)} DAY),
+        candidates AS (  -- a person without a date of birth of the same surname and initial
             SELECT DISTINCT w.person_id AS weak_id, y.person_id AS strong_id
             FROM _tmp_households_name_keys w JOIN _tmp_households_name_keys y
               ON y.surname = w.surname AND y.initial = w.initial
-            WHERE w.no_dob AND NOT y.no_dob),
-        fits AS (  -- every adult whose name the liable person's fits, wherever they live
+            WHERE w.no_dob AND y.person_id IN (SELECT person_id FROM young)),
+        liable AS (
             SELECT y.person_id, y.dwelling_key AS old_key, w.person_id AS liable_id,
-                   w.dwelling_key, w.first_seen, y.last_seen, y.date_of_birth,
-                   count(*) OVER (PARTITION BY w.person_id) AS n_fit,
+                   w.dwelling_key, w.first_seen, y.last_seen,
                    count(*) OVER (PARTITION BY y.person_id) AS n_liable
-            FROM pairs JOIN _tmp_households_named y ON y.person_id = pairs.strong_id
-            JOIN _tmp_households_named w ON w.person_id = pairs.weak_id
-            WHERE (len(w.first_names) = 0 OR list_has_any(w.first_names, y.first_names))
-              AND w.first_seen >= y.date_of_birth + INTERVAL {int(s.adult_age)} YEAR)
-        SELECT person_id, old_key, liable_id, dwelling_key, first_seen, last_seen FROM fits
+            FROM candidates c JOIN _tmp_households_named y ON y.person_id = c.strong_id
+            JOIN _tmp_households_named w ON w.person_id = c.weak_id
+            WHERE {fits}),
+        others AS (  -- every adult whose name a liable person's fits, wherever they live
+            SELECT DISTINCT w.person_id AS weak_id, y.person_id AS strong_id
+            FROM _tmp_households_name_keys w JOIN _tmp_households_name_keys y
+              ON y.surname = w.surname AND y.initial = w.initial
+            WHERE w.person_id IN (SELECT liable_id FROM liable) AND NOT y.no_dob),
+        fits AS (
+            SELECT c.weak_id, count(*) AS n_fit
+            FROM others c JOIN _tmp_households_named y ON y.person_id = c.strong_id
+            JOIN _tmp_households_named w ON w.person_id = c.weak_id
+            WHERE {fits} GROUP BY ALL)
+        SELECT person_id, old_key, liable_id, dwelling_key, first_seen, last_seen
+        FROM liable l JOIN fits f ON f.weak_id = l.liable_id
         WHERE n_fit = 1 AND n_liable = 1 AND dwelling_key <> old_key
-          AND date_of_birth > DATE {d} - INTERVAL {int(s.young_adult_age)} YEAR
-          AND last_seen < DATE {d} - INTERVAL {int(s.reliability_days)} DAY
           AND first_seen > last_seen
         """]
 

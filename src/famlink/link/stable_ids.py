@@ -75,15 +75,17 @@ def assign_person_ids(labels: dict[str, str], previous: dict[str, str] | None = 
 
 def assign_cluster_ids(clusters: dict[str, tuple[str, int]],
                        overlaps: Counter[tuple[str, str]], previous_sizes: Counter[str],
-                       prefix: str = "P") -> tuple[dict[str, str], list[IdEvent]]:
+                       prefix: str = "P", reserved: set[str] | None = None
+                       ) -> tuple[dict[str, str], list[IdEvent]]:
     """(cluster key -> person_id, events), from each cluster's smallest record id and size,
     the records each (cluster, previous person id) share, and each previous person's size.
 
     The same result as :func:`assign_person_ids` without a Python object per record, so
-    the counts can come from SQL.
+    the counts can come from SQL. ``reserved``: IDs kept elsewhere (clusters settled
+    without counting), never given to a new cluster.
     """
     kept = _assign(overlaps)
-    used = set(previous_sizes) | set(kept.values())
+    used = set(previous_sizes) | set(kept.values()) | (reserved or set())
     ids: dict[str, str] = {}
     events: list[IdEvent] = []
     for cluster, (first, size) in sorted(clusters.items(), key=lambda kv: kv[1][0]):
