@@ -69,6 +69,21 @@ def test_separation_and_a_new_partner_over_time(street: Street) -> None:
     assert homes == [(2,)]  # the family spans the father's new home too
 
 
+def test_a_parent_elsewhere_of_two_children_counts_from_the_first_statement(
+        street: Street) -> None:
+    _family_with_twins(street)
+    street.rows = [r for r in street.rows if r["pid"] != "DAD"]
+    street.row("DAD", "council_tax", "2019-09-01", "100", end="2022-03-31")
+    street.row("DAD", "council_tax", "2022-04-01", "300")
+    for twin, ref, date in (("TWIN1", "S-T1", "2024-05-01"), ("TWIN2", "S-T2", "2023-02-01")):
+        street.row("DAD", "social", date, None, person_ref="S-DAD", related=ref,
+                   relationship="Father")
+        street.row(twin, "social", date, None, person_ref=ref)
+    street.run()
+    assert street.query("SELECT start_date FROM family_members WHERE person_id = 'DAD'") == \
+        [(dt.date(2023, 2, 1),)]
+
+
 def test_a_child_recorded_at_both_parents_homes_lives_in_one(street: Street) -> None:
     street.person("MUM", "1985-02-02")
     street.person("DAD", "1983-07-07")

@@ -237,7 +237,8 @@ def _write_members(con: duckdb.DuckDBPyConnection) -> None:
                CAST(NULL AS DATE) AS end_date
         FROM (SELECT * FROM resident UNION ALL
               SELECT * FROM elsewhere QUALIFY row_number() OVER (
-                  PARTITION BY family_id, person_id ORDER BY household_id NULLS LAST) = 1)
+                  PARTITION BY family_id, person_id ORDER BY household_id NULLS LAST,
+                  start_date NULLS LAST) = 1)
         ORDER BY family_id, role, person_id
     """)
     con.execute("""
