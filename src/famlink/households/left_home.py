@@ -74,20 +74,21 @@ def _left_sql(as_of: dt.date, s: HouseholdSettings) -> list[str]:
             FROM candidates c JOIN _tmp_households_named y ON y.person_id = c.strong_id
             JOIN _tmp_households_named w ON w.person_id = c.weak_id
             WHERE {fits}),
-        others AS (  -- every adult whose name a liable person's fits, wherever they live
+        moved AS (  -- the one liable person a young adult fits, at a home opened since
+            SELECT * FROM liable
+            WHERE n_liable = 1 AND dwelling_key <> old_key AND first_seen > last_seen),
+        others AS (  -- every adult whose name that liable person's fits, wherever they live
             SELECT DISTINCT w.person_id AS weak_id, y.person_id AS strong_id
             FROM _tmp_households_name_keys w JOIN _tmp_households_name_keys y
               ON y.surname = w.surname AND y.initial = w.initial
-            WHERE w.person_id IN (SELECT liable_id FROM liable) AND NOT y.no_dob),
+            WHERE w.person_id IN (SELECT liable_id FROM moved) AND NOT y.no_dob),
         fits AS (
             SELECT c.weak_id, count(*) AS n_fit
             FROM others c JOIN _tmp_households_named y ON y.person_id = c.strong_id
             JOIN _tmp_households_named w ON w.person_id = c.weak_id
             WHERE {fits} GROUP BY ALL)
         SELECT person_id, old_key, liable_id, dwelling_key, first_seen, last_seen
-        FROM liable l JOIN fits f ON f.weak_id = l.liable_id
-        WHERE n_fit = 1 AND n_liable = 1 AND dwelling_key <> old_key
-          AND first_seen > last_seen
+        FROM moved m JOIN fits f ON f.weak_id = m.liable_id WHERE n_fit = 1
         """]
 
 
