@@ -10,7 +10,7 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from famlink.households.households import _household_ids
+from famlink.households.households import household_ids
 from famlink.link.stable_ids import IdEvent, assign_cluster_ids
 from tests.households.conftest import Street
 
@@ -33,16 +33,21 @@ def _load(con: duckdb.DuckDBPyConnection, now: dict, before: dict | None) -> Non
                         [(h, p, d, DAY + dt.timedelta(s)) for (p, d, s), h in before.items()])
 
 
+def _settled(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], list[IdEvent]]:
+    events = household_ids(con)
+    return dict(con.execute("SELECT household_key, household_id FROM _tmp_households_ids"
+                            ).fetchall()), events
+
+
 def _counted(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], list[IdEvent]]:
     """Every household counted in Python, as before the SQL shortcut."""
     clusters = {k: (first, n) for k, first, n in con.execute(
-        "SELECT household_key, min(member_key), count(*) FROM _tmp_households_keys "
-        "GROUP BY ALL").fetchall()}
+        "SELECT cluster, min(member), count(*) FROM _tmp_ids_now GROUP BY ALL").fetchall()}
     overlaps = Counter({(k, h): n for k, h, n in con.execute(
-        "SELECT c.household_key, w.household_id, count(*) FROM _tmp_households_keys c "
-        "JOIN _tmp_households_was w USING (member_key) GROUP BY ALL").fetchall()})
+        "SELECT n.cluster, w.id, count(*) FROM _tmp_ids_now n "
+        "JOIN _tmp_ids_was w USING (member) GROUP BY ALL").fetchall()})
     previous = Counter(dict(con.execute(
-        "SELECT household_id, count(*) FROM _tmp_households_was GROUP BY ALL").fetchall()))
+        "SELECT id, count(*) FROM _tmp_ids_was GROUP BY ALL").fetchall()))
     return assign_cluster_ids(clusters, overlaps, previous, prefix="H")
 
 
@@ -55,7 +60,7 @@ def test_settling_unchanged_households_in_sql_changes_no_id_and_no_event(
               if data.draw(st.booleans())}
     now = {m: data.draw(st.sampled_from(["k1", "k2", "k3", "k4", "k5"])) for m in members}
     _load(con, now, before or None)
-    ids, events = _household_ids(con)
+    ids, events = _settled(con)
     assert (ids, sorted(events, key=repr)) == \
         (lambda r: (r[0], sorted(r[1], key=repr)))(_counted(con))
 
@@ -66,9 +71,9 @@ def test_a_new_household_never_takes_an_id_kept_by_an_unchanged_one() -> None:
     # is now a household of its own, whose new ID would be made from the same key
     first = ("A", "x", 0)
     _load(con, {first: "k1"}, None)
-    (old_id,) = _household_ids(con)[0].values()
+    (old_id,) = _settled(con)[0].values()
     _load(con, {("B", "x", 1): "k1", first: "k2"}, {("B", "x", 1): old_id})
-    ids, events = _household_ids(con)
+    ids, events = _settled(con)
     assert ids["k1"] == old_id and ids["k2"] != old_id
     assert [e.event for e in events] == ["created"]
 

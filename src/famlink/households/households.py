@@ -11,13 +11,12 @@ the ID of the previous household whose members it shares most.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
 import duckdb
 
-from famlink.engine import create_temp_mapping, table_exists
+from famlink.engine import table_exists
 from famlink.ingest.mapping import q
-from famlink.link.stable_ids import IdEvent, assign_cluster_ids
+from famlink.link.stable_ids import IdEvent, assign_ids_in_sql
 
 
 def _chain_sql(as_of: dt.date) -> str:
@@ -45,62 +44,23 @@ MEMBER_KEY = ("person_id || '|' || dwelling_key || '|' || row_number() OVER ("
               "PARTITION BY person_id, dwelling_key ORDER BY start_date)")
 
 
-def _household_ids(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], list[IdEvent]]:
-    """(household key -> household_id, events), from counts per household: its first member
-    key and size, the member keys it shares with each household of the last run, their
-    sizes (what :func:`assign_person_ids` would count from one entry per member).
-
-    A household whose members are exactly those of one household of the last run keeps its
-    ID with nothing to report, whatever else changed: no other household shares a member
-    with either. Those are settled in SQL; only the rest are counted in Python."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_households_keys AS SELECT {MEMBER_KEY} "
-                "AS member_key, household_key FROM _tmp_households_chain")
-    if not table_exists(con, "household_members"):
-        con.execute("CREATE OR REPLACE TEMP TABLE _tmp_households_was "
-                    "(member_key VARCHAR, household_id VARCHAR)")
-    else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_households_was AS SELECT {MEMBER_KEY} "
-                    "AS member_key, household_id FROM household_members")
-    con.execute(SAME_SQL)
-    same = dict(con.execute("SELECT household_key, household_id FROM _tmp_households_same"
-                            ).fetchall())
-    clusters = {k: (first, n) for k, first, n in con.execute(
-        "SELECT household_key, min(member_key), count(*) FROM _tmp_households_keys "
-        "WHERE household_key NOT IN (SELECT household_key FROM _tmp_households_same) "
-        "GROUP BY household_key").fetchall()}
-    overlaps: Counter[tuple[str, str]] = Counter({(k, h): n for k, h, n in con.execute(
-        "SELECT c.household_key, w.household_id, count(*) FROM _tmp_households_keys c "
-        "JOIN _tmp_households_was w USING (member_key) "
-        "WHERE c.household_key NOT IN (SELECT household_key FROM _tmp_households_same) "
-        "GROUP BY ALL").fetchall()})
-    previous: Counter[str] = Counter(dict(con.execute(
-        "SELECT household_id, count(*) FROM _tmp_households_was "
-        "WHERE household_id NOT IN (SELECT household_id FROM _tmp_households_same) "
-        "GROUP BY ALL").fetchall()))
-    ids, events = assign_cluster_ids(clusters, overlaps, previous, prefix="H",
-                                     reserved=set(same.values()))
-    return {**same, **ids}, events
-
-
-# households whose member keys are exactly those of one household of the last run
-SAME_SQL = """
-CREATE OR REPLACE TEMP TABLE _tmp_households_same AS
-WITH now AS (
-    SELECT c.household_key, min(w.household_id) AS household_id,
-           max(w.household_id) AS last_id, count(w.household_id) AS n_was, count(*) AS n
-    FROM _tmp_households_keys c LEFT JOIN _tmp_households_was w USING (member_key)
-    GROUP BY ALL),
-was AS (SELECT household_id, count(*) AS n FROM _tmp_households_was GROUP BY ALL)
-SELECT household_key, household_id FROM now JOIN was USING (household_id, n)
-WHERE household_id = last_id AND n_was = n
-"""
+def household_ids(con: duckdb.DuckDBPyConnection) -> list[IdEvent]:
+    """_tmp_households_ids (household key -> household_id), kept from the last run's
+    households by their member keys; returns the ID changes."""
+    before = (f"SELECT {MEMBER_KEY} AS member, household_id AS id FROM household_members"
+              if table_exists(con, "household_members") else None)
+    events = assign_ids_in_sql(
+        con, f"SELECT {MEMBER_KEY} AS member, household_key AS cluster "
+             "FROM _tmp_households_chain", before, "_tmp_households_ids_raw", prefix="H")
+    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_households_ids AS SELECT cluster AS "
+                "household_key, id AS household_id FROM _tmp_households_ids_raw")
+    return events
 
 
 def build_households(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[IdEvent]:
     """households and household_members from residence_spans; returns the ID changes."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_households_chain AS {_chain_sql(as_of)}")
-    ids, events = _household_ids(con)
-    create_temp_mapping(con, "_tmp_households_ids", "household_key", "household_id", ids)
+    events = household_ids(con)
     con.execute("""
         CREATE OR REPLACE TABLE household_members AS
         SELECT i.household_id, c.person_id, c.dwelling_key, c.start_date, c.end_date

@@ -14,6 +14,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import duckdb
 import pyarrow as pa
 
 
@@ -119,3 +120,55 @@ def _changes(overlaps: Counter[tuple[str, str]], ids: dict[str, str],
             events.append(IdEvent("merged", old, target, n))
     return events
 
+
+
+# clusters whose members are exactly those of one ID of the last run
+_SAME_SQL = """
+CREATE OR REPLACE TEMP TABLE _tmp_ids_same AS
+WITH now AS (
+    SELECT n.cluster, min(w.id) AS id, max(w.id) AS last_id, count(w.id) AS n_was,
+           count(*) AS n
+    FROM _tmp_ids_now n LEFT JOIN _tmp_ids_was w USING (member) GROUP BY ALL),
+was AS (SELECT id, count(*) AS n FROM _tmp_ids_was GROUP BY ALL)
+SELECT cluster, id FROM now JOIN was USING (id, n) WHERE id = last_id AND n_was = n
+"""
+
+
+def assign_ids_in_sql(con: duckdb.DuckDBPyConnection, now: str, before: str | None,
+                      into: str, prefix: str = "P") -> list[IdEvent]:
+    """Stable IDs for the clusters of the query ``now`` (columns ``member``, ``cluster``),
+    against the IDs of the last run, the query ``before`` (``member``, ``id``; None on a
+    first run), written to the temp table ``into`` (``cluster``, ``id``); returns the events.
+
+    A cluster whose members are exactly those of one ID of the last run keeps that ID with
+    nothing to report (no other cluster shares a member with either, so counting would give
+    the same): those are settled in SQL, and only the others are counted in Python by
+    :func:`assign_cluster_ids`, with the same result as counting every cluster.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _tmp_ids_now AS SELECT member, cluster "
+                f"FROM ({now})")
+    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_ids_was AS " + (
+        f"SELECT member, id FROM ({before})" if before else
+        "SELECT NULL::VARCHAR AS member, NULL::VARCHAR AS id WHERE false"))
+    con.execute(_SAME_SQL)
+    changed = "cluster NOT IN (SELECT cluster FROM _tmp_ids_same)"
+    clusters = {c: (first, n) for c, first, n in con.execute(
+        f"SELECT cluster, min(member), count(*) FROM _tmp_ids_now WHERE {changed} "
+        "GROUP BY cluster").fetchall()}
+    overlaps: Counter[tuple[str, str]] = Counter({(c, i): n for c, i, n in con.execute(
+        f"SELECT n.cluster, w.id, count(*) FROM _tmp_ids_now n JOIN _tmp_ids_was w "
+        f"USING (member) WHERE {changed} GROUP BY ALL").fetchall()})
+    previous: Counter[str] = Counter(dict(con.execute(
+        "SELECT id, count(*) FROM _tmp_ids_was WHERE id NOT IN (SELECT id FROM _tmp_ids_same) "
+        "GROUP BY id").fetchall()))
+    reserved = {i for (i,) in con.execute("SELECT id FROM _tmp_ids_same").fetchall()}
+    ids, events = assign_cluster_ids(clusters, overlaps, previous, prefix, reserved)
+    con.register("_tmp_ids_counted", pa.table({
+        "cluster": pa.array(list(ids), pa.string()),
+        "id": pa.array(list(ids.values()), pa.string())}))
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT cluster, id "
+                    "FROM _tmp_ids_same UNION ALL SELECT cluster, id FROM _tmp_ids_counted")
+    finally:
+        con.unregister("_tmp_ids_counted")
+    return events

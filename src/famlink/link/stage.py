@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ import pyarrow.compute as pc
 
 from famlink.engine import (
     arrow_table,
-    create_temp_mapping,
     create_temp_table,
     scalar,
     table_exists,
@@ -42,7 +40,7 @@ from famlink.link.record_columns import (
     names_sql,
 )
 from famlink.link.settings import MatchingConfig, Thresholds, load_matching
-from famlink.link.stable_ids import IdEvent, assign_cluster_ids, event_columns
+from famlink.link.stable_ids import IdEvent, assign_ids_in_sql, event_columns
 from famlink.pipeline import Progress, StageResult
 from famlink.project import Project
 
@@ -225,27 +223,14 @@ def _cluster_profiles(con: duckdb.DuckDBPyConnection, pairs: pa.Table, config: M
     return len(cols.ids)
 
 
-CLUSTERS_SQL = """
-SELECT l.cluster, min(r.record_id), count(*) FROM _tmp_link_records r
-JOIN _tmp_link_labels l USING (profile_id) GROUP BY l.cluster
-"""
-OVERLAPS_SQL = """
-SELECT l.cluster, m.person_id, count(*) FROM _tmp_link_records r
-JOIN _tmp_link_labels l USING (profile_id) JOIN person_membership m USING (record_id)
-GROUP BY l.cluster, m.person_id
-"""
-
-
-def _person_ids(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], list[IdEvent]]:
-    """(cluster -> person_id, events): stable IDs from counts per cluster, not per record."""
-    clusters = {c: (first, n) for c, first, n in con.execute(CLUSTERS_SQL).fetchall()}
-    overlaps: Counter[tuple[str, str]] = Counter()
-    previous: Counter[str] = Counter()
-    if table_exists(con, "person_membership"):
-        overlaps.update({(c, pid): n for c, pid, n in con.execute(OVERLAPS_SQL).fetchall()})
-        previous.update(dict(con.execute("SELECT person_id, count(*) FROM person_membership "
-                                         "GROUP BY person_id").fetchall()))
-    return assign_cluster_ids(clusters, overlaps, previous)
+def _person_ids(con: duckdb.DuckDBPyConnection) -> list[IdEvent]:
+    """_tmp_link_ids (cluster -> person_id): stable IDs kept from the last run's persons by
+    their records; returns the ID changes."""
+    before = ("SELECT record_id AS member, person_id AS id FROM person_membership"
+              if table_exists(con, "person_membership") else None)
+    now = ("SELECT r.record_id AS member, l.cluster FROM _tmp_link_records r "
+           "JOIN _tmp_link_labels l USING (profile_id)")
+    return assign_ids_in_sql(con, now, before, "_tmp_link_ids")
 
 
 def _trained_model(project: Project, con: duckdb.DuckDBPyConnection, config: MatchingConfig,
@@ -257,12 +242,11 @@ def _trained_model(project: Project, con: duckdb.DuckDBPyConnection, config: Mat
     return splink_model.train(sample, config)
 
 
-def _write_membership(con: duckdb.DuckDBPyConnection, ids: dict[str, str]) -> None:
-    create_temp_mapping(con, "_tmp_link_ids", "cluster", "person_id", ids)
-    con.execute("CREATE OR REPLACE TABLE person_membership AS SELECT r.record_id, i.person_id, "
-                "p.feed, r.profile_id FROM _tmp_link_records r JOIN _tmp_link_labels l "
-                "USING (profile_id) JOIN _tmp_link_ids i USING (cluster) JOIN person_records p "
-                "USING (record_id) ORDER BY i.person_id, r.record_id")
+def _write_membership(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE OR REPLACE TABLE person_membership AS SELECT r.record_id, "
+                "i.id AS person_id, p.feed, r.profile_id FROM _tmp_link_records r "
+                "JOIN _tmp_link_labels l USING (profile_id) JOIN _tmp_link_ids i USING (cluster) "
+                "JOIN person_records p USING (record_id) ORDER BY i.id, r.record_id")
 
 
 PERSONS_SELECT = """
@@ -392,14 +376,14 @@ def run_link(project: Project, con: duckdb.DuckDBPyConnection,
     progress("link: scoring the name joins", 0, 1)
     pairs = _with_join_pairs(con, pairs, model)
     progress("link: person ids", 0, 1)
-    ids, events = _person_ids(con)
+    events = _person_ids(con)
     progress("link: writing tables", 0, 1)
     with transaction(con):
         con.register("_tmp_link_pairs", pairs)
         con.execute("CREATE OR REPLACE TABLE match_pairs AS SELECT * FROM _tmp_link_pairs "
                     "ORDER BY record_id_l, record_id_r")
         con.unregister("_tmp_link_pairs")
-        _write_membership(con, ids)
+        _write_membership(con)
         con.execute("CREATE OR REPLACE TABLE name_only_joins AS SELECT * FROM _tmp_name_joins "
                     "ORDER BY profile_id")
         con.execute(PERSONS_SQL)
