@@ -27,7 +27,7 @@ import duckdb
 from famlink.engine import create_temp_mapping, table_exists
 from famlink.households.spec import HouseholdSettings
 from famlink.ingest.mapping import q
-from famlink.link.stable_ids import IdEvent, assign_person_ids
+from famlink.link.stable_ids import IdEvent, assign_ids_in_sql
 
 
 def _people_sql(as_of: dt.date, s: HouseholdSettings) -> str:
@@ -183,14 +183,6 @@ def _family_labels(con: duckdb.DuckDBPyConnection, s: HouseholdSettings) -> dict
     return {p: root for p, root in labels.items() if root in keep}
 
 
-def _previous(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    if not table_exists(con, "family_members"):
-        return {}
-    rows = con.execute("SELECT person_id, family_id FROM family_members "
-                       "WHERE role <> 'parent_elsewhere'").fetchall()
-    return {str(p): str(f) for p, f in rows}
-
-
 def build_families(con: duckdb.DuckDBPyConnection, as_of: dt.date,
                    s: HouseholdSettings) -> list[IdEvent]:
     con.execute(_people_sql(as_of, s))
@@ -202,8 +194,16 @@ def build_families(con: duckdb.DuckDBPyConnection, as_of: dt.date,
                 "SELECT *, 'inferred' FROM _tmp_families_inferred")
     con.execute(CARERS_SQL)
     con.execute(_inferred_carers_sql(s))
-    ids, events = assign_person_ids(_family_labels(con, s), _previous(con), prefix="F")
-    create_temp_mapping(con, "_tmp_families_ids", "person_id", "family_id", ids)
+    create_temp_mapping(con, "_tmp_families_labels", "person_id", "root",
+                        _family_labels(con, s))
+    before = ("SELECT person_id AS member, family_id AS id FROM family_members "
+              "WHERE role <> 'parent_elsewhere'" if table_exists(con, "family_members") else None)
+    events = assign_ids_in_sql(con, "SELECT person_id AS member, root AS cluster FROM "
+                                    "_tmp_families_labels", before, "_tmp_families_ids_raw",
+                               prefix="F")
+    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_families_ids AS SELECT l.person_id, "
+                "i.id AS family_id FROM _tmp_families_labels l "
+                "JOIN _tmp_families_ids_raw i ON i.cluster = l.root")
     _write_members(con)
     return events
 
