@@ -121,7 +121,6 @@ def _changes(overlaps: Counter[tuple[str, str]], ids: dict[str, str],
     return events
 
 
-
 # clusters whose members are exactly those of one ID of the last run
 _SAME_SQL = """
 CREATE OR REPLACE TEMP TABLE _tmp_ids_same AS
