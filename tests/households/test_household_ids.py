@@ -35,7 +35,7 @@ def _load(con: duckdb.DuckDBPyConnection, now: dict, before: dict | None) -> Non
 
 def _settled(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], list[IdEvent]]:
     events = household_ids(con)
-    return dict(con.execute("SELECT household_key, household_id FROM _tmp_households_ids"
+    return dict(con.execute("SELECT cluster, id FROM _tmp_households_ids"
                             ).fetchall()), events
 
 

@@ -118,7 +118,7 @@ partners AS (  -- each stated partnership from both sides (stored once, A < B)
     FROM _tmp_households_stated WHERE relationship = 'partner'
     UNION ALL
     SELECT person_id_b, person_id_a, confidence, evidence
-    FROM _tmp_households_stated WHERE relationship = 'partner' AND person_id_b <> person_id_a)
+    FROM _tmp_households_stated WHERE relationship = 'partner')
 SELECT p.household_id, other.person_id AS carer_id, p.parent_id, s.confidence, s.evidence,
        false AS is_inferred
 FROM parents p

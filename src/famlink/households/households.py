@@ -45,16 +45,13 @@ MEMBER_KEY = ("person_id || '|' || dwelling_key || '|' || row_number() OVER ("
 
 
 def household_ids(con: duckdb.DuckDBPyConnection) -> list[IdEvent]:
-    """_tmp_households_ids (household key -> household_id), kept from the last run's
+    """_tmp_households_ids (cluster: the household key -> id), kept from the last run's
     households by their member keys; returns the ID changes."""
     before = (f"SELECT {MEMBER_KEY} AS member, household_id AS id FROM household_members"
               if table_exists(con, "household_members") else None)
-    events = assign_ids_in_sql(
+    return assign_ids_in_sql(
         con, f"SELECT {MEMBER_KEY} AS member, household_key AS cluster "
-             "FROM _tmp_households_chain", before, "_tmp_households_ids_raw", prefix="H")
-    con.execute("CREATE OR REPLACE TEMP TABLE _tmp_households_ids AS SELECT cluster AS "
-                "household_key, id AS household_id FROM _tmp_households_ids_raw")
-    return events
+             "FROM _tmp_households_chain", before, "_tmp_households_ids", prefix="H")
 
 
 def build_households(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[IdEvent]:
@@ -63,9 +60,9 @@ def build_households(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[IdE
     events = household_ids(con)
     con.execute("""
         CREATE OR REPLACE TABLE household_members AS
-        SELECT i.household_id, c.person_id, c.dwelling_key, c.start_date, c.end_date
-        FROM _tmp_households_chain c JOIN _tmp_households_ids i USING (household_key)
-        ORDER BY i.household_id, c.start_date, c.person_id
+        SELECT i.id AS household_id, c.person_id, c.dwelling_key, c.start_date, c.end_date
+        FROM _tmp_households_chain c JOIN _tmp_households_ids i ON i.cluster = c.household_key
+        ORDER BY i.id, c.start_date, c.person_id
     """)
     con.execute("""
         CREATE OR REPLACE TABLE households AS
